@@ -1,0 +1,136 @@
+/**
+ * Load generation for the benchmarks: keep-alive mutual-TLS HTTPS clients, closed loop at a fixed
+ * concurrency or open loop at a fixed arrival rate (latency measured from the scheduled send time, so
+ * coordinated omission does not hide the tail: ../shared/reference/performance.md §5.4).
+ */
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Tls {
+  readonly ca: Buffer;
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+export const devPki = (dataDir: string): Tls => ({
+  ca: readFileSync(join(dataDir, 'pki/ca.pem')),
+  cert: readFileSync(join(dataDir, 'pki/client.pem')),
+  key: readFileSync(join(dataDir, 'pki/client-key.pem')),
+});
+
+export interface Sample {
+  readonly ms: number;
+  readonly ok: boolean;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly rate: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+export type RequestFactory = (i: number) => { path: string; body: string; headers: Record<string, string> };
+export type Check = (status: number, body: string) => boolean;
+
+function send(agent: https.Agent, url: URL, tls: Tls, r: ReturnType<RequestFactory>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: url.hostname, port: url.port, path: r.path, method: 'POST', agent, ...tls, headers: r.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(r.body);
+  });
+}
+
+export function summarise(samples: readonly Sample[], seconds: number): LoadResult {
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return {
+    requests: samples.length,
+    errors: samples.filter((s) => !s.ok).length,
+    seconds,
+    rate: samples.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    p999: at(0.999),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
+}
+
+/** Closed loop: `concurrency` workers, each sending back to back over its own keep-alive connection. */
+export async function closedLoop(o: {
+  url: string;
+  tls: Tls;
+  concurrency: number;
+  seconds: number;
+  make: RequestFactory;
+  check: Check;
+}): Promise<LoadResult> {
+  const url = new URL(o.url);
+  const agent = new https.Agent({ keepAlive: true, maxSockets: o.concurrency });
+  const samples: Sample[] = [];
+  const end = performance.now() + o.seconds * 1000;
+  let i = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: o.concurrency }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        let ok = false;
+        try {
+          const res = await send(agent, url, o.tls, o.make(i++));
+          ok = o.check(res.status, res.body);
+        } catch {
+          ok = false;
+        }
+        samples.push({ ms: performance.now() - t0, ok });
+      }
+    }),
+  );
+  agent.destroy();
+  return summarise(samples, (performance.now() - start) / 1000);
+}
+
+/** Open loop: requests scheduled at a fixed rate; latency counts from the scheduled time. */
+export async function openLoop(o: {
+  url: string;
+  tls: Tls;
+  rate: number;
+  seconds: number;
+  maxInFlight: number;
+  make: RequestFactory;
+  check: Check;
+}): Promise<LoadResult> {
+  const url = new URL(o.url);
+  const agent = new https.Agent({ keepAlive: true, maxSockets: o.maxInFlight });
+  const samples: Sample[] = [];
+  const total = Math.floor(o.rate * o.seconds);
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / o.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      send(agent, url, o.tls, o.make(i))
+        .then((res) => samples.push({ ms: performance.now() - due, ok: o.check(res.status, res.body) }))
+        .catch(() => samples.push({ ms: performance.now() - due, ok: false }))
+        .then(() => undefined),
+    );
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return summarise(samples, (performance.now() - start) / 1000);
+}

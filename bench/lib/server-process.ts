@@ -1,0 +1,74 @@
+/**
+ * Runs Tessera as a child process for benchmarks (pinned to one core when taskset exists), waits for
+ * /health, and reads its CPU time from /proc so results can be given as CPU-ms per request.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly adminUrl: string;
+  readonly pid: number;
+  cpuMs(): number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+const hasTaskset = () => spawnSync('taskset', ['--version']).status === 0;
+
+export async function startServerProcess(o: { dataDir: string; env?: Record<string, string>; core?: number }): Promise<ServerProcess> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const root = join(__dirname, '../..');
+  const node = [process.execPath, '--import', 'tsx', join(root, 'src/main.ts')];
+  const argv = hasTaskset() && o.core !== undefined ? ['taskset', '-c', String(o.core), ...node] : node;
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: o.dataDir, PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: 'warn', ...o.env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${adminUrl}/health`)).status === 200) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error('server did not become healthy in 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const pid = child.pid!;
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
+  return {
+    url: `https://localhost:${port}`,
+    adminUrl,
+    pid,
+    cpuMs() {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks; // utime + stime
+    },
+    rssMb() {
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+      return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * The transactions this build serves: the rows of src/transactions.ts with their handlers and error
+ * bodies attached. Rows without a handler answer a "not implemented" Receiver fault.
+ */
+import { TRANSACTIONS, type TransactionDef, type TransactionId } from '../transactions';
+import { handleIti42, iti42ErrorBody } from '../registry/handle-iti42';
+
+const IMPLEMENTED: Partial<Record<TransactionId, Pick<TransactionDef, 'handler' | 'errorBody'>>> = {
+  'ITI-42': { handler: handleIti42, errorBody: iti42ErrorBody },
+};
+
+export function implementedTransactions(): readonly TransactionDef[] {
+  return TRANSACTIONS.map((t) => ({ ...t, ...IMPLEMENTED[t.id] }));
+}
