@@ -4,9 +4,11 @@
  */
 import { TRANSACTIONS, type TransactionDef, type TransactionId } from '../transactions';
 import { handleIti42, iti42ErrorBody } from '../registry/handle-iti42';
+import { handleIti18, iti18ErrorBody } from '../registry/handle-iti18';
 
 const IMPLEMENTED: Partial<Record<TransactionId, Pick<TransactionDef, 'handler' | 'errorBody'>>> = {
   'ITI-42': { handler: handleIti42, errorBody: iti42ErrorBody },
+  'ITI-18': { handler: handleIti18, errorBody: iti18ErrorBody },
 };
 
 export function implementedTransactions(): readonly TransactionDef[] {

@@ -19,6 +19,8 @@ export interface LifecycleLookup {
   readonly existing: ReadonlyMap<string, RegistryObject>;
   /** Approved associations of the given types that point at `targetId`. */
   associationsTo(targetId: string, types: readonly Association['type'][]): Promise<Association[]>;
+  /** Registry objects by entryUUID (for objects the submission does not reference itself). */
+  objects(ids: readonly string[]): Promise<RegistryObject[]>;
 }
 
 export interface LifecyclePlan {
@@ -87,8 +89,11 @@ export async function planLifecycle(
     preconditions.set(target.id, 'Approved');
     statusUpdates.set(target.id, 'Deprecated');
     for (const child of await lookup.associationsTo(target.id, ['APND', 'XFRM'])) statusUpdates.set(child.sourceId, 'Deprecated');
-    for (const membership of await lookup.associationsTo(target.id, ['HasMember'])) {
-      const folder = resolve(membership.sourceId);
+    const memberships = await lookup.associationsTo(target.id, ['HasMember']);
+    const containers = await lookup.objects(memberships.map((m) => m.sourceId).filter((id) => !resolve(id)));
+    const containerOf = (id: string) => resolve(id) ?? containers.find((c) => c.id === id);
+    for (const membership of memberships) {
+      const folder = containerOf(membership.sourceId);
       if (folder?.kind !== 'Folder') continue;
       addedAssociations.push({
         kind: 'Association',

@@ -65,6 +65,7 @@ export async function registerSubmission(
       existing,
       associationsTo: (targetId, types) =>
         deps.registry.findAssociations({ targetIds: [targetId], types, statuses: ['Approved'] }, { limit: 10_000 }),
+      objects: async (ids) => (ids.length ? deps.registry.getByIds(ids) : []),
     },
     { actor: o.actor, now, newUuid: deps.newUuid },
   );
