@@ -1,0 +1,123 @@
+/**
+ * Programmatic entry used by main.ts, the tests and the conformance runner: opens the stores, builds the
+ * deps, and starts the mutual-TLS SOAP listener and the loopback admin listener (port 0 = ephemeral).
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/load-config';
+import { openStores } from '../storage/open-stores';
+import type { Stores } from '../storage/stores';
+import type { Deps, TransactionDef } from '../transactions';
+import { createAdminServer, type HealthState } from './admin-server';
+import { buildDeps } from './build-deps';
+import { createApp } from './create-app';
+import { devPkiHint, ensureDevPki, type TlsMaterial } from './dev-pki';
+import { closeGracefully } from './graceful-close';
+import { createMetrics } from './metrics';
+import { ensureRepositoryId } from './repository-id';
+import { httpsOptions, MAX_CONNECTIONS, readTlsFiles } from './tls';
+import { watchTlsFailures } from './tls-alerts';
+import { implementedTransactions } from './transaction-table';
+
+export interface StartOptions {
+  readonly transactions?: readonly TransactionDef[];
+  /** Defaults to a pino logger at config.logLevel on stdout. */
+  readonly log?: Logger;
+  /** Where the one-time development PKI hint goes; defaults to stderr. */
+  readonly notice?: (text: string) => void;
+}
+
+export interface RunningTessera {
+  readonly url: string;
+  readonly adminUrl: string;
+  readonly deps: Deps;
+  stop(): Promise<void>;
+}
+
+const PROJECT_ROOT = join(__dirname, '..', '..');
+
+/** TLS files from the config, else the development PKI (and whether it was just created, for the hint). */
+async function tlsMaterial(config: Config): Promise<{ tls: TlsMaterial; createdPkiDir?: string }> {
+  if (config.tls) return { tls: await readTlsFiles(config.tls) };
+  const pki = await ensureDevPki(config.dataDir);
+  return { tls: pki, createdPkiDir: pki.created ? pki.dir : undefined };
+}
+
+function listen(server: Server | HttpsServer, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startTessera(config: Config, o: StartOptions = {}): Promise<RunningTessera> {
+  const log = o.log ?? pino({ level: config.logLevel, base: { name: 'tessera' } });
+  await mkdir(config.dataDir, { recursive: true });
+  const { tls, createdPkiDir } = await tlsMaterial(config);
+  const repositoryUniqueId = await ensureRepositoryId(config.dataDir, config.repositoryUniqueId);
+  const stores = await openStores({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, log });
+  let running: RunningTessera;
+  try {
+    running = await startListeners(config, o, log, tls, stores, repositoryUniqueId);
+  } catch (err) {
+    await stores.close().catch(() => undefined);
+    throw err;
+  }
+  if (createdPkiDir) {
+    const notice = o.notice ?? ((text: string) => process.stderr.write(text));
+    notice(devPkiHint(createdPkiDir, Number(new URL(running.url).port)));
+  }
+  return running;
+}
+
+async function startListeners(
+  config: Config,
+  o: StartOptions,
+  log: Logger,
+  tls: TlsMaterial,
+  stores: Stores,
+  repositoryUniqueId: string,
+): Promise<RunningTessera> {
+  const deps = await buildDeps(config, stores, log, repositoryUniqueId);
+  const metrics = createMetrics();
+  const app = createApp({
+    table: o.transactions ?? implementedTransactions(),
+    deps,
+    metrics,
+    log,
+    maxEnvelopeBytes: config.maxEnvelopeBytes,
+    maxDocumentBytes: config.maxDocumentBytes,
+    wsdlDir: join(PROJECT_ROOT, 'wsdl'),
+    schemaDir: join(PROJECT_ROOT, 'schemas'),
+  });
+  const https = createHttpsServer(httpsOptions(tls), app.callback());
+  https.maxConnections = MAX_CONNECTIONS;
+  watchTlsFailures(https, stores.audit, log);
+  const state: HealthState = { ready: false, store: stores.kind, startedAt: Date.now() };
+  const admin = createAdminServer(state, metrics);
+  const port = await listen(https, config.port);
+  let adminPort: number;
+  try {
+    adminPort = await listen(admin, config.adminPort, config.adminHost);
+  } catch (err) {
+    await closeGracefully(https, 0);
+    throw err;
+  }
+  state.ready = true;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      state.ready = false;
+      await closeGracefully(https, config.shutdownTimeoutMs);
+      await closeGracefully(admin, 0);
+      await stores.close();
+    })());
+  return { url: `https://localhost:${port}`, adminUrl: `http://${config.adminHost}:${adminPort}`, deps, stop };
+}

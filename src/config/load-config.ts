@@ -1,0 +1,131 @@
+/**
+ * The only reader of the environment: validates every variable with zod into a frozen Config.
+ * An invalid value stops start-up with one line naming the variable (main.ts exits with code 2).
+ */
+import { z } from 'zod';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface TlsFiles {
+  readonly caPath: string;
+  readonly certPath: string;
+  readonly keyPath: string;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly adminPort: number;
+  /** Bind address of the admin listener; loopback only (health/metrics are not authenticated). */
+  readonly adminHost: string;
+  readonly dataDir: string;
+  readonly mongodbUri?: string;
+  /** Absent → a development PKI is created under `<dataDir>/pki/`. */
+  readonly tls?: TlsFiles;
+  readonly logLevel: LogLevel;
+  readonly patientIdCheck: 'on' | 'off';
+  readonly affinityCodesPath?: string;
+  readonly codeValidation: 'enforce' | 'warn' | 'off';
+  /** Absent → generated on first start and kept in `<dataDir>/repository-id.txt`. */
+  readonly repositoryUniqueId?: string;
+  readonly maxEnvelopeBytes: number;
+  readonly maxDocumentBytes: number;
+  readonly maxQueryResults: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Thrown for an invalid environment; `variable` names the culprit. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`invalid configuration: ${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const MiB = 1024 * 1024;
+const OID = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))+$/;
+
+/** Empty strings count as absent, so `PORT=` behaves like an unset variable. */
+const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const port = int(0, 65535);
+const path = z.string().min(1);
+
+const EnvSchema = z.object({
+  PORT: optional(port),
+  ADMIN_PORT: optional(port),
+  DATA_DIR: optional(path),
+  MONGODB_URI: optional(z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI')),
+  TLS_CA: optional(path),
+  TLS_CERT: optional(path),
+  TLS_KEY: optional(path),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  PATIENT_ID_CHECK: optional(z.enum(['on', 'off'])),
+  AFFINITY_CODES: optional(path),
+  CODE_VALIDATION: optional(z.enum(['enforce', 'warn', 'off'])),
+  REPOSITORY_UNIQUE_ID: optional(z.string().max(64, 'must be at most 64 characters').regex(OID, 'must be an OID such as 1.2.3.4')),
+  MAX_ENVELOPE_BYTES: optional(int(1024, 2 ** 31)),
+  MAX_DOCUMENT_BYTES: optional(int(1, 2 ** 50)),
+  MAX_QUERY_RESULTS: optional(int(1, 1_000_000)),
+  SHUTDOWN_TIMEOUT_MS: optional(int(0, 600_000)),
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+function tlsFiles(env: Env): TlsFiles | undefined {
+  const given = [env.TLS_CA, env.TLS_CERT, env.TLS_KEY].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given < 3) {
+    const missing = (['TLS_CA', 'TLS_CERT', 'TLS_KEY'] as const).find((k) => env[k] === undefined)!;
+    throw new ConfigError(missing, 'TLS_CA, TLS_CERT and TLS_KEY must be set together (or none of them)');
+  }
+  return { caPath: env.TLS_CA!, certPath: env.TLS_CERT!, keyPath: env.TLS_KEY! };
+}
+
+function firstIssue(error: z.ZodError): ConfigError {
+  const issue = error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  const message = issue.code === 'invalid_value' ? `must be one of ${issue.values.join(', ')}` : issue.message;
+  return new ConfigError(variable, message);
+}
+
+/** Reads and validates the environment. Throws ConfigError on the first invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw firstIssue(parsed.error);
+  const e = parsed.data;
+  if (e.CODE_VALIDATION && e.CODE_VALIDATION !== 'off' && !e.AFFINITY_CODES) {
+    throw new ConfigError('CODE_VALIDATION', `${e.CODE_VALIDATION} needs AFFINITY_CODES (a codes.xml file) to be set`);
+  }
+  const config: Config = {
+    port: e.PORT ?? 8443,
+    adminPort: e.ADMIN_PORT ?? 9090,
+    adminHost: '127.0.0.1',
+    dataDir: e.DATA_DIR ?? './data',
+    mongodbUri: e.MONGODB_URI,
+    tls: tlsFiles(e),
+    logLevel: e.LOG_LEVEL ?? 'info',
+    patientIdCheck: e.PATIENT_ID_CHECK ?? 'on',
+    affinityCodesPath: e.AFFINITY_CODES,
+    // Enforcing codes only makes sense when a code list is configured (brief: default enforce iff AFFINITY_CODES).
+    codeValidation: e.CODE_VALIDATION ?? (e.AFFINITY_CODES ? 'enforce' : 'off'),
+    repositoryUniqueId: e.REPOSITORY_UNIQUE_ID,
+    maxEnvelopeBytes: e.MAX_ENVELOPE_BYTES ?? 20 * MiB,
+    maxDocumentBytes: e.MAX_DOCUMENT_BYTES ?? 1024 * MiB,
+    maxQueryResults: e.MAX_QUERY_RESULTS ?? 5000,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+  };
+  return Object.freeze(config);
+}
+
+/** The process environment, read here so that no other module touches process.env. */
+export const loadProcessConfig = (): Config => loadConfig(process.env);

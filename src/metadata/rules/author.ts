@@ -1,0 +1,34 @@
+/**
+ * Author classification checks shared by DocumentEntry and SubmissionSet (ITI TF-3 §4.2.3.1.4):
+ * each author names a person (XCN) or an institution (XON); telecom values are XTN.
+ */
+import { checkXcn, checkXon, checkXtn } from '../hl7-types';
+import type { Author } from '../model';
+import { quote } from './rule';
+
+function checkAuthor(a: Author, index: number): string | undefined {
+  const at = `[${index + 1}]`;
+  const hasPerson = a.person !== undefined && a.person.trim() !== '';
+  if (!hasPerson && a.institutions.length === 0) return `${at} has neither authorPerson nor authorInstitution`;
+  if (hasPerson) {
+    const r = checkXcn(a.person!);
+    if (r !== undefined) return `${at} authorPerson ${quote(a.person!)} ${r}`;
+  }
+  for (const inst of a.institutions) {
+    const r = checkXon(inst);
+    if (r !== undefined) return `${at} authorInstitution ${quote(inst)} ${r}`;
+  }
+  for (const tel of a.telecom) {
+    const r = checkXtn(tel);
+    if (r !== undefined) return `${at} authorTelecommunication ${quote(tel)} ${r}`;
+  }
+  return undefined;
+}
+
+export const checkAuthors = (o: { readonly authors: readonly Author[] }): string | undefined => {
+  for (const [i, a] of o.authors.entries()) {
+    const r = checkAuthor(a, i);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+};

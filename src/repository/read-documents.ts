@@ -1,0 +1,91 @@
+/**
+ * The xdsb:Document elements of a ProvideAndRegisterDocumentSetRequest (ITI TF-2b §3.41.4.1.2), each
+ * resolved to stored bytes: an xop:Include names an MTOM part the endpoint already streamed into a pending
+ * blob; otherwise the element holds the document inline as base64 text (XOP is optional: .NET/WCF
+ * clients send it so, see shared/reference/libraries.md §1), which is decoded and stored as pending here.
+ */
+import { Readable } from 'node:stream';
+import { XdsCode, XdsError, type RegistryErrorEntry } from '../errors';
+import { NS } from '../ebxml/vocabulary';
+import { resolveXopInclude, type SoapRequest } from '../soap/read-request';
+import { XOP_NS } from '../soap/namespaces';
+import { childrenOf, type XmlElement } from '../soap/xml';
+import type { DocumentStore, StoredBlob } from './ports';
+
+export interface ProvidedDocument {
+  /** The xdsb:Document id attribute = the DocumentEntry's id in the metadata. */
+  readonly id: string;
+  readonly blob: StoredBlob;
+}
+
+export interface ProvidedDocuments {
+  readonly byId: ReadonlyMap<string, ProvidedDocument>;
+  /** Pending blobs created here from inline base64; the caller discards them (the endpoint does not know them). */
+  readonly inlineBlobIds: readonly string[];
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const metadataError = (codeContext: string): RegistryErrorEntry => ({
+  errorCode: XdsCode.RepositoryMetadataError,
+  codeContext,
+  severity: 'Error',
+});
+
+/** Strict base64 (RFC 4648 §4, whitespace allowed between groups as in xs:base64Binary). */
+function decodeBase64(text: string): Buffer | undefined {
+  const compact = text.replace(/[\s]+/g, '');
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64');
+}
+
+/**
+ * Reads every xdsb:Document. Throws XdsError (XDSRepositoryMetadataError) for a missing or repeated id or
+ * bad base64; whatever was stored inline before the error is discarded first.
+ */
+export async function readProvidedDocuments(
+  pnr: XmlElement,
+  req: SoapRequest<StoredBlob>,
+  store: DocumentStore,
+  maxBytes: number,
+): Promise<ProvidedDocuments> {
+  const byId = new Map<string, ProvidedDocument>();
+  const inlineBlobIds: string[] = [];
+  try {
+    for (const el of childrenOf(pnr, NS.xdsb, 'Document')) {
+      const id = el.attrs.id;
+      if (!id) throw new XdsError(metadataError('an xdsb:Document has no id attribute'));
+      if (byId.has(id)) throw new XdsError(metadataError(`xdsb:Document id ${id} appears more than once`));
+      const blob = await blobOf(el, id, req, store, maxBytes, inlineBlobIds);
+      byId.set(id, { id, blob });
+    }
+  } catch (e) {
+    await store.discard(inlineBlobIds).catch(() => undefined);
+    throw e;
+  }
+  return { byId, inlineBlobIds };
+}
+
+async function blobOf(
+  el: XmlElement,
+  id: string,
+  req: SoapRequest<StoredBlob>,
+  store: DocumentStore,
+  maxBytes: number,
+  inlineBlobIds: string[],
+): Promise<StoredBlob> {
+  if (el.children.some((c) => c.ns === XOP_NS && c.local === 'Include')) {
+    const part = resolveXopInclude(el, req);
+    // read-request already refused an xop:Include naming no part; this guards a plain-SOAP request faking one.
+    if (!part) throw new XdsError(metadataError(`xdsb:Document ${id}: its xop:Include names no MIME part`));
+    return part.stored;
+  }
+  const bytes = decodeBase64(el.text);
+  if (!bytes) throw new XdsError(metadataError(`xdsb:Document ${id}: content is neither an xop:Include nor valid base64`));
+  if (bytes.length > maxBytes) {
+    throw XdsError.of(XdsCode.RepositoryOutOfResources, `xdsb:Document ${id}: larger than ${maxBytes} bytes`);
+  }
+  const blob = await store.putPending(Readable.from([bytes]), { maxBytes });
+  inlineBlobIds.push(blob.blobId);
+  return blob;
+}

@@ -1,0 +1,130 @@
+/**
+ * Opens `<dataDir>/tessera.db` and brings its schema up to date (PRAGMA user_version).
+ *
+ * Durability: WAL with `synchronous = FULL`. In WAL mode NORMAL only fsyncs at checkpoints, so a power
+ * loss can drop the last acknowledged commits; FULL fsyncs the WAL on every commit, which is what
+ * "nothing acknowledged is ever lost" (security.md §4.1) needs. The cost is one fsync per submission.
+ */
+import Database from 'better-sqlite3';
+import { likeToRegExp } from '../like-pattern';
+
+export type Db = Database.Database;
+
+/** Each entry migrates from user_version = index to index + 1. */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE objects (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    uid_group TEXT,
+    unique_id TEXT,
+    patient_id TEXT,
+    status TEXT NOT NULL,
+    type TEXT,
+    assoc_source TEXT,
+    assoc_target TEXT,
+    ss_source_id TEXT,
+    t_creation TEXT,
+    t_service_start TEXT,
+    t_service_stop TEXT,
+    t_submission TEXT,
+    t_last_update TEXT,
+    fingerprint TEXT,
+    json TEXT NOT NULL
+  );
+  -- SubmissionSet and Folder uniqueIds appear once. A DocumentEntry uniqueId may be registered again only
+  -- with identical hash and size (ITI TF-2b §3.42.4.1.3.4): document_uids below decides that.
+  CREATE UNIQUE INDEX objects_package_uid ON objects (uid_group, unique_id) WHERE uid_group IS NOT NULL;
+  CREATE INDEX objects_unique_id ON objects (unique_id);
+  CREATE TABLE document_uids (unique_id TEXT PRIMARY KEY, hash TEXT, size TEXT);
+  CREATE INDEX objects_patient ON objects (kind, patient_id, status);
+  CREATE INDEX objects_assoc_source ON objects (assoc_source) WHERE assoc_source IS NOT NULL;
+  CREATE INDEX objects_assoc_target ON objects (assoc_target) WHERE assoc_target IS NOT NULL;
+  CREATE TABLE codes (
+    object_id TEXT NOT NULL REFERENCES objects(id),
+    field TEXT NOT NULL,
+    code TEXT NOT NULL,
+    scheme TEXT NOT NULL
+  );
+  CREATE INDEX codes_object ON codes (object_id, field, code, scheme);
+  CREATE INDEX codes_value ON codes (field, code, scheme);
+  CREATE TABLE author_persons (object_id TEXT NOT NULL REFERENCES objects(id), person TEXT NOT NULL);
+  CREATE INDEX author_persons_object ON author_persons (object_id);
+  CREATE TABLE reference_ids (object_id TEXT NOT NULL REFERENCES objects(id), ref TEXT NOT NULL);
+  CREATE INDEX reference_ids_object ON reference_ids (object_id, ref);
+  CREATE INDEX reference_ids_ref ON reference_ids (ref);
+
+  CREATE TABLE documents (
+    repository_uid TEXT NOT NULL,
+    document_uid TEXT NOT NULL,
+    blob_id TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    sha1 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (repository_uid, document_uid)
+  );
+  CREATE INDEX documents_sha1 ON documents (sha1);
+
+  CREATE TABLE patient_ids (id TEXT NOT NULL, authority TEXT NOT NULL, PRIMARY KEY (id, authority));
+  CREATE TABLE patient_merges (
+    from_id TEXT NOT NULL, from_authority TEXT NOT NULL,
+    into_id TEXT NOT NULL, into_authority TEXT NOT NULL,
+    PRIMARY KEY (from_id, from_authority)
+  );
+  CREATE INDEX patient_merges_into ON patient_merges (into_id, into_authority);
+
+  CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, json TEXT NOT NULL);
+  `,
+];
+
+export const schemaVersion = migrations.length;
+
+/** LIKE with the project's semantics (like-pattern.ts), shared with MongoDB. Compiled patterns are cached. */
+function registerFunctions(db: Db): void {
+  const cache = new Map<string, RegExp>();
+  db.function('tessera_like', { deterministic: true }, (value: unknown, pattern: unknown) => {
+    if (typeof value !== 'string' || typeof pattern !== 'string') return 0;
+    let re = cache.get(pattern);
+    if (!re) {
+      if (cache.size > 1000) cache.clear();
+      re = likeToRegExp(pattern);
+      cache.set(pattern, re);
+    }
+    return re.test(value) ? 1 : 0;
+  });
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > schemaVersion) {
+    throw new Error(`tessera.db has schema version ${current}, newer than this server (${schemaVersion})`);
+  }
+  for (let v = current; v < schemaVersion; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
+
+export function openDb(file: string): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // Concurrent writers (a second process on the same file) wait instead of failing at once.
+    db.pragma('busy_timeout = 10000');
+    db.pragma('foreign_keys = ON');
+    registerFunctions(db);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** better-sqlite3 error codes for constraint violations. */
+export function sqliteCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}

@@ -1,0 +1,78 @@
+/**
+ * PatientIndex on SQLite: known identifiers and merges (ITI-8/44 merge: the subsumed id is then
+ * rejected by the registry). The merge graph is kept acyclic so that survivor resolution terminates.
+ */
+import type { PatientIndex, PatientKey, PatientStatus } from '../../patient-identity/ports';
+import type { Db } from './db-sqlite';
+
+interface KeyRow {
+  readonly id: string;
+  readonly authority: string;
+}
+
+const same = (a: PatientKey, b: PatientKey): boolean => a.id === b.id && a.authority === b.authority;
+
+export class SqlitePatientIndex implements PatientIndex {
+  constructor(private readonly db: Db) {}
+
+  async add(key: PatientKey): Promise<boolean> {
+    return this.insert(key);
+  }
+
+  private insert(key: PatientKey): boolean {
+    const r = this.db.prepare('INSERT OR IGNORE INTO patient_ids (id, authority) VALUES (?, ?)').run(key.id, key.authority);
+    return r.changes === 1;
+  }
+
+  private mergedInto(key: PatientKey): PatientKey | undefined {
+    const row = this.db
+      .prepare('SELECT into_id AS id, into_authority AS authority FROM patient_merges WHERE from_id = ? AND from_authority = ?')
+      .get(key.id, key.authority) as KeyRow | undefined;
+    return row ? { id: row.id, authority: row.authority } : undefined;
+  }
+
+  /** Follows merges to the surviving identifier (the graph is acyclic: merge() refuses cycles). */
+  private survivor(key: PatientKey): PatientKey {
+    let current = key;
+    for (let next = this.mergedInto(current); next; next = this.mergedInto(current)) current = next;
+    return current;
+  }
+
+  async status(key: PatientKey): Promise<PatientStatus> {
+    if (this.mergedInto(key)) return { state: 'merged', survivor: this.survivor(key) };
+    const known = this.db.prepare('SELECT 1 FROM patient_ids WHERE id = ? AND authority = ?').get(key.id, key.authority);
+    return known ? { state: 'active' } : { state: 'unknown' };
+  }
+
+  async merge(from: PatientKey, into: PatientKey): Promise<void> {
+    this.db
+      .transaction(() => {
+        if (same(this.survivor(into), from)) {
+          throw new Error(`refusing merge: ${into.id} is merged into ${from.id}, the merge would form a cycle`);
+        }
+        const previous = this.mergedInto(from);
+        if (previous && same(previous, into)) return; // repeated message: idempotent
+        if (previous) throw new Error(`refusing merge: ${from.id} is already merged into another identifier`);
+        this.insert(from);
+        this.insert(into);
+        this.db
+          .prepare('INSERT INTO patient_merges (from_id, from_authority, into_id, into_authority) VALUES (?, ?, ?, ?)')
+          .run(from.id, from.authority, into.id, into.authority);
+      })
+      .immediate();
+  }
+
+  async aliases(key: PatientKey): Promise<PatientKey[]> {
+    const rows = this.db
+      .prepare(
+        `WITH RECURSIVE merged(id, authority) AS (
+           SELECT ?, ?
+           UNION
+           SELECT m.from_id, m.from_authority FROM patient_merges m
+             JOIN merged ON m.into_id = merged.id AND m.into_authority = merged.authority)
+         SELECT id, authority FROM merged`,
+      )
+      .all(key.id, key.authority) as KeyRow[];
+    return rows.map((r) => ({ id: r.id, authority: r.authority }));
+  }
+}

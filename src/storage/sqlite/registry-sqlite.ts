@@ -1,0 +1,176 @@
+/**
+ * RegistryStore on SQLite. A submission is committed in ONE `BEGIN IMMEDIATE` transaction (ITI TF-2
+ * §3.42.4.1.3: all objects are accepted or none); unique keys decide races between submissions
+ * (security.md §4.2 R6). Status lives in a column and is copied into the returned model.
+ */
+import type { Statement } from 'better-sqlite3';
+import { ConflictError } from '../../errors';
+import type { Association, DocumentEntry, Folder, RegistryObject, SubmissionSet } from '../../metadata/model';
+import type {
+  AssociationCriteria,
+  DocumentEntryCriteria,
+  FolderCriteria,
+  QueryOptions,
+  RegistryCommit,
+  RegistryStore,
+  SubmissionSetCriteria,
+} from '../../registry/ports';
+import { dtmKey } from '../dtm-key';
+import { indexObject, type ObjectIndex } from '../object-index';
+import { sqliteCode, type Db } from './db-sqlite';
+import {
+  associationWhere,
+  documentEntryWhere,
+  folderWhere,
+  submissionSetWhere,
+  type SqlWhere,
+} from './registry-query-sqlite';
+
+interface Row {
+  readonly json: string;
+  readonly status: string;
+}
+
+const insertObjectSql = `INSERT INTO objects (id, kind, uid_group, unique_id, patient_id, status, type, assoc_source,
+  assoc_target, ss_source_id, t_creation, t_service_start, t_service_stop, t_submission, t_last_update, fingerprint, json)
+  VALUES (@id, @kind, @uidGroup, @uniqueId, @patientId, @status, @type, @assocSource, @assocTarget, @ssSourceId,
+  @creation, @serviceStart, @serviceStop, @submission, @lastUpdate, @fingerprint, @json)`;
+
+const toModel = <T extends RegistryObject>(row: Row): T =>
+  ({ ...(JSON.parse(row.json) as T), availabilityStatus: row.status }) as T;
+
+export class SqliteRegistryStore implements RegistryStore {
+  private readonly statements = new Map<string, Statement>();
+  private readonly commitTx: (change: RegistryCommit) => void;
+
+  constructor(private readonly db: Db) {
+    this.commitTx = db.transaction((change: RegistryCommit) => this.apply(change)).immediate;
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      if (this.statements.size > 500) this.statements.clear();
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  async commit(change: RegistryCommit): Promise<void> {
+    this.commitTx(change);
+  }
+
+  private apply(change: RegistryCommit): void {
+    const statusOf = this.stmt('SELECT status FROM objects WHERE id = ?');
+    for (const p of change.preconditions) {
+      const row = statusOf.get(p.id) as { status: string } | undefined;
+      if (row?.status !== p.status) throw new ConflictError('precondition', p.id);
+    }
+    for (const o of change.objects) this.insert(o, change.fingerprint);
+    const setStatus = this.stmt('UPDATE objects SET status = ? WHERE id = ?');
+    for (const u of change.statusUpdates) {
+      if (setStatus.run(u.status, u.id).changes !== 1) throw new ConflictError('precondition', u.id);
+    }
+    const setFolderTime = this.stmt(
+      `UPDATE objects SET t_last_update = ?, json = json_set(json, '$.lastUpdateTime', ?) WHERE id = ? AND kind = 'Folder'`,
+    );
+    for (const f of change.folderUpdates) {
+      if (setFolderTime.run(dtmKey(f.lastUpdateTime), f.lastUpdateTime, f.id).changes !== 1) {
+        throw new ConflictError('precondition', f.id);
+      }
+    }
+  }
+
+  private insert(o: RegistryObject, fingerprint: string): void {
+    const ix = indexObject(o);
+    try {
+      this.stmt(insertObjectSql).run(objectParams(ix, o, fingerprint));
+    } catch (err) {
+      const code = sqliteCode(err);
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new ConflictError('entryUuid', o.id, { cause: err });
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError('uniqueId', ix.uniqueId ?? o.id, { cause: err });
+      throw err;
+    }
+    if (o.kind === 'DocumentEntry' && o.uniqueId !== undefined) this.claimDocumentUid(o.uniqueId, o.hash, o.size);
+    const code = this.stmt('INSERT INTO codes (object_id, field, code, scheme) VALUES (?, ?, ?, ?)');
+    for (const c of ix.codes) code.run(o.id, c.field, c.code, c.scheme);
+    const author = this.stmt('INSERT INTO author_persons (object_id, person) VALUES (?, ?)');
+    for (const p of ix.authorPersons) author.run(o.id, p);
+    const ref = this.stmt('INSERT INTO reference_ids (object_id, ref) VALUES (?, ?)');
+    for (const r of ix.referenceIds) ref.run(o.id, r);
+  }
+
+  /**
+   * A DocumentEntry uniqueId is bound to one (hash, size) for good: a second entry with the same uniqueId
+   * is accepted only when both are identical (ITI TF-2b §3.42.4.1.3.4), otherwise ConflictError('uniqueId').
+   */
+  private claimDocumentUid(uniqueId: string, hash: string | undefined, size: string | undefined): void {
+    const h = hash?.toLowerCase() ?? null;
+    const claimed = this.stmt('INSERT INTO document_uids (unique_id, hash, size) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    if (claimed.run(uniqueId, h, size ?? null).changes === 1) return;
+    const row = this.stmt('SELECT hash, size FROM document_uids WHERE unique_id = ?').get(uniqueId) as { hash: string | null; size: string | null };
+    if (row.hash !== h || row.size !== (size ?? null)) throw new ConflictError('uniqueId', uniqueId);
+  }
+
+  private find<T extends RegistryObject>(where: SqlWhere, o: QueryOptions): T[] {
+    const sql = `SELECT o.json, o.status FROM objects o WHERE ${where.sql} ORDER BY o.rowid LIMIT ?`;
+    return (this.stmt(sql).all(...where.params, o.limit + 1) as Row[]).map((r) => toModel<T>(r));
+  }
+
+  /** The SQL a criteria set runs as, for EXPLAIN QUERY PLAN checks in tests. */
+  explainDocumentEntries(c: DocumentEntryCriteria): string[] {
+    const w = documentEntryWhere(c);
+    const sql = `EXPLAIN QUERY PLAN SELECT o.json, o.status FROM objects o WHERE ${w.sql} ORDER BY o.rowid LIMIT ?`;
+    return (this.db.prepare(sql).all(...w.params, 10) as { detail: string }[]).map((r) => r.detail);
+  }
+
+  async findDocumentEntries(c: DocumentEntryCriteria, o: QueryOptions): Promise<DocumentEntry[]> {
+    return this.find<DocumentEntry>(documentEntryWhere(c), o);
+  }
+
+  async findSubmissionSets(c: SubmissionSetCriteria, o: QueryOptions): Promise<SubmissionSet[]> {
+    return this.find<SubmissionSet>(submissionSetWhere(c), o);
+  }
+
+  async findFolders(c: FolderCriteria, o: QueryOptions): Promise<Folder[]> {
+    return this.find<Folder>(folderWhere(c), o);
+  }
+
+  async findAssociations(c: AssociationCriteria, o: QueryOptions): Promise<Association[]> {
+    return this.find<Association>(associationWhere(c), o);
+  }
+
+  async getByIds(ids: readonly string[]): Promise<RegistryObject[]> {
+    const sql = 'SELECT json, status FROM objects WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid';
+    return (this.stmt(sql).all(JSON.stringify(ids)) as Row[]).map((r) => toModel(r));
+  }
+
+  async getSubmissionFingerprint(submissionSetUniqueId: string): Promise<string | undefined> {
+    const sql = `SELECT fingerprint FROM objects WHERE uid_group = 'SubmissionSet' AND unique_id = ?`;
+    const row = this.stmt(sql).get(submissionSetUniqueId) as { fingerprint: string | null } | undefined;
+    return row?.fingerprint ?? undefined;
+  }
+}
+
+function objectParams(ix: ObjectIndex, o: RegistryObject, fingerprint: string): Record<string, unknown> {
+  return {
+    id: ix.id,
+    kind: ix.kind,
+    uidGroup: (ix.kind === 'SubmissionSet' || ix.kind === 'Folder') && ix.uniqueId !== undefined ? ix.kind : null,
+    uniqueId: ix.uniqueId ?? null,
+    patientId: ix.patientId ?? null,
+    status: ix.status,
+    type: ix.type ?? null,
+    assocSource: ix.assocSource ?? null,
+    assocTarget: ix.assocTarget ?? null,
+    ssSourceId: ix.ssSourceId ?? null,
+    creation: ix.times.creationTime ?? null,
+    serviceStart: ix.times.serviceStartTime ?? null,
+    serviceStop: ix.times.serviceStopTime ?? null,
+    submission: ix.times.submissionTime ?? null,
+    lastUpdate: ix.times.lastUpdateTime ?? null,
+    fingerprint: ix.kind === 'SubmissionSet' ? fingerprint : null,
+    json: JSON.stringify({ ...o, availabilityStatus: ix.status }),
+  };
+}
