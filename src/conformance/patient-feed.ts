@@ -52,7 +52,8 @@ export function iti44AddMessage(cx: string, now = new Date()): string {
     `<subject1 typeCode="SBJ"><patient classCode="PAT"><id root="${escapeXml(authority)}" extension="${escapeXml(id)}"/>` +
     `<statusCode code="active"/><patientPerson classCode="PSN" determinerCode="INSTANCE"><name><given>Conformance</given>` +
     `<family>Test</family></name></patientPerson>` +
-    `<providerOrganization classCode="ORG" determinerCode="INSTANCE"><id root="${escapeXml(authority)}"/></providerOrganization>` +
+    `<providerOrganization classCode="ORG" determinerCode="INSTANCE"><id root="${escapeXml(authority)}"/>` +
+    `<contactParty classCode="CON"/></providerOrganization>` +
     `</patient></subject1><custodian typeCode="CST"><assignedEntity classCode="ASSIGNED"><id root="${escapeXml(authority)}"/>` +
     `</assignedEntity></custodian></registrationEvent></subject></controlActProcess></PRPA_IN201301UV02>`
   );

@@ -12,7 +12,8 @@
 const OID_RE = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))+$/;
 const UUID_URN_RE = /^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const HASH_RE = /^[0-9a-fA-F]{40}$/;
-const SIZE_RE = /^(0|[1-9]\d{0,18})$/;
+// Digits only; leading zeros occur in real submissions (NIST RPLC messages send "061224").
+const SIZE_RE = /^\d{1,19}$/;
 // RFC 5646: language[-script][-region][-variant]*[-extension]*[-privateuse], or a private-use/grandfathered tag.
 const LANGUAGE_RE = /^(([a-zA-Z]{2,3}(-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})(-[a-zA-Z0-9]{1,8})*|[xXiI]-[a-zA-Z0-9]{1,8}(-[a-zA-Z0-9]{1,8})*)$/;
 // RFC 6838 restricted-name for type and subtype; optional `; name=value` parameters.

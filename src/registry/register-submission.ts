@@ -172,7 +172,7 @@ function compareTwin(d: DocumentEntry, twin: DocumentEntry): RegistryErrorEntry[
   if (d.hash?.toLowerCase() !== twin.hash?.toLowerCase()) {
     return [{ errorCode: XdsCode.NonIdenticalHash, codeContext: `${where}: hash ${d.hash} differs from the registered ${twin.hash}`, severity: 'Error' }];
   }
-  if (d.size !== twin.size) {
+  if (!sameSize(d.size, twin.size)) {
     return [{ errorCode: XdsCode.NonIdenticalSize, codeContext: `${where}: size ${d.size} differs from the registered ${twin.size}`, severity: 'Error' }];
   }
   return [];

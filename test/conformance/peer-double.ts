@@ -14,6 +14,8 @@ import { testPki } from '../support/pki';
 export interface PeerSwitches {
   checkPatients: boolean;
   corruptRetrieve: boolean;
+  /** Adds an element rs.xsd does not allow to every RegistryResponse (status stays right). */
+  invalidRegistryResponse: boolean;
   faultOn?: string; // a wsa:Action to answer with a SOAP fault
 }
 
@@ -28,11 +30,12 @@ export interface Peer {
 const PATIENT = new Set<string>([DocumentEntryScheme.patientId, SubmissionSetScheme.patientId, FolderScheme.patientId]);
 const REPOSITORY_ID = '1.3.6.1.4.1.21367.13.20.9999';
 
-const registryResponse = (errors: Array<[string, string]>) =>
+const registryResponse = (errors: Array<[string, string]>, invalid = false) =>
   `<rs:RegistryResponse xmlns:rs="${NS.rs}" status="${errors.length ? ResponseStatus.Failure : ResponseStatus.Success}">` +
   (errors.length
     ? `<rs:RegistryErrorList>${errors.map(([c, ctx]) => `<rs:RegistryError errorCode="${c}" codeContext="${ctx}" severity="${ErrorSeverity.Error}"/>`).join('')}</rs:RegistryErrorList>`
     : '') +
+  (invalid ? '<rs:Bogus/>' : '') +
   `</rs:RegistryResponse>`;
 
 export async function startPeer(): Promise<Peer> {
@@ -40,7 +43,7 @@ export async function startPeer(): Promise<Peer> {
   const objects: Node[] = [];
   const docs = new Map<string, { bytes: Buffer; mimeType: string }>();
   const patients = new Set<string>();
-  const switches: PeerSwitches = { checkPatients: true, corruptRetrieve: false };
+  const switches: PeerSwitches = { checkPatients: true, corruptRetrieve: false, invalidRegistryResponse: false };
   const requests: string[] = [];
 
   const unknownPatients = (sor: Node) =>
@@ -53,7 +56,7 @@ export async function startPeer(): Promise<Peer> {
       if (o.local === 'ExtrinsicObject' || o.local === 'RegistryPackage') o.attrs.status = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved';
       objects.push(o);
     }
-    return registryResponse([]);
+    return registryResponse([], switches.invalidRegistryResponse);
   };
 
   const provide = (req: Node, parts: Map<string, Buffer>): string => {
@@ -109,7 +112,12 @@ export async function startPeer(): Promise<Peer> {
         return;
       }
       if (action === SoapAction.iti42) reply(register(body));
-      else if (action === SoapAction.iti41) reply(provide(body, parts));
+      else if (action === SoapAction.iti44Add) {
+        const id = findAll(body, 'patient')[0]?.children.find((c) => c.local === 'id');
+        const ok = !!id?.attrs.root && !!id.attrs.extension;
+        if (ok) patients.add(`${id.attrs.extension}^^^&${id.attrs.root}&ISO`);
+        reply(`<MCCI_IN000002UV01 xmlns="urn:hl7-org:v3" ITSVersion="XML_1.0"><acknowledgement><typeCode code="${ok ? 'AA' : 'AE'}"/></acknowledgement></MCCI_IN000002UV01>`);
+      } else if (action === SoapAction.iti41) reply(provide(body, parts));
       else if (action === SoapAction.iti18) {
         reply(`<query:AdhocQueryResponse xmlns:query="${NS.query}" status="${ResponseStatus.Success}"><rim:RegistryObjectList xmlns:rim="${NS.rim}">${objects.map((o) => serialize(o)).join('')}</rim:RegistryObjectList></query:AdhocQueryResponse>`);
       } else if (action === SoapAction.iti43) {

@@ -5,6 +5,10 @@ import { runConformance, collectionOf } from '../../src/conformance/run';
 import { inProcessFeed } from '../../src/conformance/patient-feed';
 import { loadTestkit } from '../../src/conformance/testkit';
 import type { Report, TestResult } from '../../src/conformance/report';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { conformanceCommand } from '../../src/conformance/command';
+import { parseXml } from '../../src/soap/xml';
 import { testPki } from '../support/pki';
 import { startPeer, type Peer } from './peer-double';
 
@@ -80,5 +84,46 @@ describe('conformance runner end to end (HTTPS peer double)', () => {
     expect(evalSection?.steps).to.have.length(1);
     expect(evalSection?.notRun).to.deep.equal(['check']);
     expect(evalSection?.steps[0].problems[0].got).to.match(/SOAP Fault.*not today/);
+  });
+
+  it('fails a step whose reply is not valid against the schemas, even when its status is right', async function () {
+    this.timeout(20_000);
+    peer.switches.invalidRegistryResponse = true;
+    const r = await run(['fx-reg']);
+    const submit = test(r, 'fx-reg').sections.find((s) => s.name === 'submit');
+    expect(submit?.passed).to.equal(false);
+    expect(submit?.steps[0].problems.map((p) => p.what)).to.deep.equal(['schema']);
+    expect(submit?.steps[0].problems[0].got).to.match(/Bogus/);
+    expect(test(r, 'fx-feed').passed).to.equal(true);
+  });
+
+  it('tessera conformance: feeds over --pix, prints the table, writes JSON/JUnit/markdown and sets the exit code', async function () {
+    this.timeout(20_000);
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-conformance-cli-'));
+    const pki = testPki();
+    for (const [f, pem] of [['ca.pem', pki.ca.cert], ['client.pem', pki.client.cert], ['client-key.pem', pki.client.key]]) writeFileSync(join(dir, f), pem);
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const saved = process.exitCode;
+    try {
+      process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+      await conformanceCommand().parseAsync(
+        ['--registry', `${peer.url}/xds/registry`, '--repository', `${peer.url}/xds/repository`, '--pix', `${peer.url}/pix`,
+          '--ca', join(dir, 'ca.pem'), '--cert', join(dir, 'client.pem'), '--key', join(dir, 'client-key.pem'),
+          '--corpus', TESTKIT, '--tests', 'fx-reg', '--no-schema', '--report', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md')],
+        { from: 'user' },
+      );
+      process.stdout.write = write;
+      expect(process.exitCode).to.equal(0);
+      expect(out.join('')).to.match(/PASS {2}fx-reg/);
+      expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).passed).to.equal(2);
+      expect(parseXml(readFileSync(join(dir, 'j.xml'), 'utf8')).attrs.failures).to.equal('0');
+      expect(readFileSync(join(dir, 's.md'), 'utf8')).to.include('| registry | 1/1 | 100% |');
+      expect(peer.requests.filter((a) => a === SoapAction.iti44Add)).to.have.length(4); // main, alternate, SQ patients up front + the fx-feed PIF step
+    } finally {
+      process.stdout.write = write;
+      process.exitCode = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

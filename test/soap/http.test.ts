@@ -7,7 +7,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SoapFaultError } from '../../src/errors';
 import { readSoapRequest } from '../../src/soap/read-request';
-import { bytes, envelope, hashingSink, include, mtomHeaders, multipart, ROOT_TYPE } from './helpers';
+import { bytes, envelope, hashingSink, include, mtomHeaders, multipart, ROOT_TYPE, type PartSpec } from './helpers';
 
 const B = 'MIMEBoundary_http';
 
@@ -44,7 +44,7 @@ describe('soap/read-request over node:http', () => {
 
   it('answers 413 to an over-cap MTOM upload and then serves the next request', async () => {
     const body = `<t:Req xmlns:t="urn:test"><t:D>${include('cid:big@x')}</t:D></t:Req>`;
-    const parts = [
+    const parts: PartSpec[] = [
       { headers: { 'Content-Type': ROOT_TYPE, 'Content-ID': '<r@x>' }, body: envelope({ body }) },
       { headers: { 'Content-ID': '<big@x>' }, body: () => bytes(8 * 1024 * 1024) },
     ];

@@ -52,12 +52,19 @@ const openMongo = (uri: string): OpenStores => async () => {
   };
 };
 
+/**
+ * `TESSERA_TEST_STORES=mongodb` (npm run test:mongodb) runs MongoDB only and makes a missing MONGODB_URI an
+ * error instead of a skip.
+ */
 export function backends(): Backend[] {
   const uri = process.env.MONGODB_URI;
-  return [
+  const only = process.env.TESSERA_TEST_STORES;
+  if (only === 'mongodb' && !uri) throw new Error('TESSERA_TEST_STORES=mongodb needs MONGODB_URI (a replica set)');
+  const all: Backend[] = [
     { name: 'sqlite', open: openSqlite },
     { name: 'mongodb', open: uri ? openMongo(uri) : undefined },
   ];
+  return only ? all.filter((b) => b.name === only) : all;
 }
 
 /** Runs a contract suite against every backend; an unavailable one is reported as skipped. */

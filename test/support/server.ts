@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import request from 'supertest';
 import type { Response } from 'superagent';
-import { loadConfig, type Config } from '../../src/config/load-config';
+import { loadConfig, type Config, type TlsFiles } from '../../src/config/load-config';
 import { startTessera } from '../../src/app/start-server';
 import type { Deps, TransactionDef } from '../../src/transactions';
 import { testPki } from './pki';
@@ -36,14 +36,21 @@ export interface TestServerOptions {
   readonly log?: Logger;
 }
 
+/** Writes the test CA and server certificate/key as files in `dir` (what TLS_CA/TLS_CERT/TLS_KEY point at). */
+export async function writeTestTlsFiles(dir: string): Promise<TlsFiles> {
+  const pki = testPki();
+  const tls = { caPath: join(dir, 'ca.pem'), certPath: join(dir, 'server.pem'), keyPath: join(dir, 'server-key.pem') };
+  await writeFile(tls.caPath, pki.ca.cert);
+  await writeFile(tls.certPath, pki.server.cert);
+  await writeFile(tls.keyPath, pki.server.key, { mode: 0o600 });
+  return tls;
+}
+
 export async function startTestServer(overrides: Partial<Config> = {}, o: TestServerOptions = {}): Promise<TestServer> {
   const pki = testPki();
   const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'tessera-test-')));
   const pkiDir = await mkdtemp(join(tmpdir(), 'tessera-test-pki-'));
-  const tls = { caPath: join(pkiDir, 'ca.pem'), certPath: join(pkiDir, 'server.pem'), keyPath: join(pkiDir, 'server-key.pem') };
-  await writeFile(tls.caPath, pki.ca.cert);
-  await writeFile(tls.certPath, pki.server.cert);
-  await writeFile(tls.keyPath, pki.server.key, { mode: 0o600 });
+  const tls = await writeTestTlsFiles(pkiDir);
   const config: Config = Object.freeze({
     ...loadConfig({}),
     port: 0,

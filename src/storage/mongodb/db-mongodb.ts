@@ -56,7 +56,7 @@ export async function connect(uri: string, dbName: string = dbNameFromUri(uri)):
  * Every collection a transaction writes to is created up front: implicit creation inside concurrent
  * transactions conflicts, and is refused on sharded clusters.
  */
-const collections = ['objects', 'document_uids', 'documents', 'blobs.files', 'blobs.chunks', 'patient_ids', 'patient_merges', 'audit'];
+const collections = ['objects', 'document_uids', 'documents', 'blobs.files', 'blobs.chunks', 'blobs.uploads', 'patient_ids', 'patient_merges', 'audit'];
 
 async function ensureIndexes(db: Db): Promise<void> {
   const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -85,6 +85,7 @@ async function ensureIndexes(db: Db): Promise<void> {
   await db.collection('patient_merges').createIndex({ 'from.id': 1, 'from.authority': 1 }, { unique: true });
   await db.collection('patient_merges').createIndex({ 'into.id': 1, 'into.authority': 1 });
   await db.collection('blobs.files').createIndex({ 'metadata.state': 1, uploadDate: 1 });
+  await db.collection('blobs.uploads').createIndex({ startedAt: 1 });
 }
 
 export const isDuplicateKey = (err: unknown): err is MongoServerError =>

@@ -2,9 +2,11 @@
  * DocumentStore on MongoDB + GridFS (bucket `blobs`). GridFS writes cannot join a transaction (the
  * driver's upload options take no session), so: upload as `pending` while hashing, then commit the
  * document records and flip the blobs to `committed` in ONE transaction; a sweeper deletes blobs still
- * pending after T and chunks whose upload never finished (security.md §4.1).
+ * pending after T and chunks of uploads that never finished (security.md §4.1).
  */
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { GridFSBucket, ObjectId, type Collection, type GridFSBucketWriteStream } from 'mongodb';
 import { ConflictError } from '../../errors';
 import type { DocumentRecord, DocumentStore, StoredBlob } from '../../repository/ports';
@@ -29,50 +31,46 @@ interface BlobFile {
 
 const toObjectId = (blobId: string): ObjectId | undefined => (ObjectId.isValid(blobId) && /^[0-9a-f]{24}$/.test(blobId) ? new ObjectId(blobId) : undefined);
 
-function writeChunk(stream: GridFSBucketWriteStream, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    stream.once('error', onError);
-    const ok = stream.write(chunk, (err) => {
-      if (err) reject(err);
-    });
-    const done = (): void => {
-      stream.off('error', onError);
-      resolve();
-    };
-    if (ok) done();
-    else stream.once('drain', done);
-  });
+async function writeChunk(stream: GridFSBucketWriteStream, chunk: Buffer): Promise<void> {
+  if (stream.errored) throw stream.errored;
+  // events.once rejects when 'error' comes first, so a failed upload never hangs here.
+  if (!stream.write(chunk)) await once(stream, 'drain');
 }
 
-function finish(stream: GridFSBucketWriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('error', reject);
-    stream.end(() => resolve());
-  });
+async function finish(stream: GridFSBucketWriteStream): Promise<void> {
+  stream.end();
+  await finished(stream);
 }
 
 export class GridFsDocumentStore implements DocumentStore {
   private readonly bucket: GridFSBucket;
   private readonly files: Collection<BlobFile>;
   private readonly documents: Collection<DocumentDoc>;
+  private readonly uploads: Collection<{ _id: ObjectId; startedAt: Date }>;
 
   constructor(private readonly h: MongoHandle) {
     this.bucket = new GridFSBucket(h.db, { bucketName: 'blobs', writeConcern: { w: 'majority', journal: true } });
     this.files = h.db.collection<BlobFile>('blobs.files');
     this.documents = h.db.collection<DocumentDoc>('documents');
+    this.uploads = h.db.collection('blobs.uploads');
   }
 
   async putPending(source: Readable, options?: { readonly maxBytes?: number }): Promise<StoredBlob> {
-    const stream = this.bucket.openUploadStream('blob', { metadata: { state: 'pending' } });
+    const id = new ObjectId();
+    // GridFS writes its files document last: the marker lets sweep() find chunks of an upload that died.
+    await this.uploads.insertOne({ _id: id, startedAt: new Date() });
+    const stream = this.bucket.openUploadStreamWithId(id, 'blob', { metadata: { state: 'pending' } });
+    stream.on('error', () => undefined); // surfaced by writeChunk/finish; an unheard 'error' would crash the process
     try {
       const m = await meter(source, (c) => writeChunk(stream, c), options?.maxBytes);
       await finish(stream);
-      await this.files.updateOne({ _id: stream.id }, { $set: { 'metadata.sha1': m.sha1, 'metadata.size': m.size } });
-      return { blobId: stream.id.toHexString(), sha1: m.sha1, size: m.size };
+      await this.files.updateOne({ _id: id }, { $set: { 'metadata.sha1': m.sha1, 'metadata.size': m.size } });
+      await this.uploads.deleteOne({ _id: id });
+      return { blobId: id.toHexString(), sha1: m.sha1, size: m.size };
     } catch (err) {
       await stream.abort().catch(() => undefined);
-      await this.files.deleteOne({ _id: stream.id, 'metadata.state': 'pending' }).catch(() => undefined);
+      await this.deletePending(id).catch(() => undefined);
+      await this.uploads.deleteOne({ _id: id }).catch(() => undefined);
       source.destroy();
       throw err;
     }
@@ -100,9 +98,19 @@ export class GridFsDocumentStore implements DocumentStore {
     for (const blobId of blobIds) {
       const id = toObjectId(blobId);
       if (!id) continue;
-      const pending = await this.files.findOne({ _id: id, 'metadata.state': 'pending' });
-      if (pending) await this.bucket.delete(id).catch(() => undefined);
+      await this.deletePending(id);
     }
+  }
+
+  /**
+   * Deletes a blob only while it is still pending: the conditional delete of its files document is atomic,
+   * so a concurrent commit either wins (nothing deleted) or finds the blob gone and fails.
+   */
+  private async deletePending(id: ObjectId): Promise<boolean> {
+    const r = await this.files.deleteOne({ _id: id, 'metadata.state': 'pending' });
+    if (r.deletedCount !== 1) return false;
+    await this.h.db.collection('blobs.chunks').deleteMany({ files_id: id });
+    return true;
   }
 
   async find(documentUniqueId: string, repositoryUniqueId: string): Promise<DocumentRecord | undefined> {
@@ -120,22 +128,20 @@ export class GridFsDocumentStore implements DocumentStore {
     const cutoff = new Date(Date.now() - olderThanMs);
     let removed = 0;
     const stale = await this.files.find({ 'metadata.state': 'pending', uploadDate: { $lt: cutoff } }, { projection: { _id: 1 } }).toArray();
-    for (const f of stale) {
-      await this.bucket.delete(f._id).catch(() => undefined);
-      removed++;
-    }
-    return removed + (await this.sweepOrphanChunks(cutoff));
+    for (const f of stale) if (await this.deletePending(f._id)) removed++;
+    return removed + (await this.sweepDeadUploads(cutoff));
   }
 
-  /** Chunks of an upload killed before its files document was written (ids are ObjectIds: time-ordered). */
-  private async sweepOrphanChunks(cutoff: Date): Promise<number> {
+  /** Chunks of uploads that died before GridFS wrote their files document (found by their markers). */
+  private async sweepDeadUploads(cutoff: Date): Promise<number> {
     const chunks = this.h.db.collection('blobs.chunks');
-    const ids = (await chunks.distinct('files_id', { files_id: { $lt: ObjectId.createFromTime(Math.floor(cutoff.getTime() / 1000)) } })) as ObjectId[];
     let removed = 0;
-    for (const id of ids) {
-      if (await this.files.findOne({ _id: id }, { projection: { _id: 1 } })) continue;
-      await chunks.deleteMany({ files_id: id });
-      removed++;
+    for (const u of await this.uploads.find({ startedAt: { $lt: cutoff } }).toArray()) {
+      if (!(await this.files.findOne({ _id: u._id }, { projection: { _id: 1 } }))) {
+        await chunks.deleteMany({ files_id: u._id });
+        removed++;
+      }
+      await this.uploads.deleteOne({ _id: u._id });
     }
     return removed;
   }

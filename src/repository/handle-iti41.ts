@@ -1,0 +1,140 @@
+/**
+ * ITI-41 Provide and Register Document Set-b (ITI TF-2b §3.41), Document Repository side.
+ *
+ * Order (security.md §4.1, write protocol; README "Consistency"): documents are already pending blobs →
+ * match them to the DocumentEntries and set hash/size/repositoryUniqueId → register through the registry →
+ * ONLY THEN commit the documents. A document is never retrievable before its metadata is registered, and a
+ * failed registration leaves only pending blobs, which the endpoint discards (and the sweeper would).
+ * Commit failures after registration are made unlikely by checking the store first, and compensated by
+ * withdrawing (deprecating) the registered entries.
+ */
+import { ConflictError, SoapFaultError, XdsCode, XdsError, type RegistryErrorEntry } from '../errors';
+import type { Submission } from '../metadata/model';
+import { NS } from '../ebxml/vocabulary';
+import { readSubmitObjectsRequest } from '../ebxml/read-submit-objects';
+import { writeRegistryResponse } from '../ebxml/write-registry-response';
+import { childOf, is } from '../soap/xml';
+import type { Deps, Handler, HandlerContext } from '../transactions';
+import type { DocumentRecord, DocumentStore } from './ports';
+import { matchDocuments } from './match-documents';
+import { readProvidedDocuments } from './read-documents';
+import { localRegistry, type RegistryClient, type RegistryClientOf } from './registry-client';
+
+const hasErrors = (xs: readonly RegistryErrorEntry[]): boolean => xs.some((e) => e.severity === 'Error');
+
+/** Builds the handler with the registry it forwards to (in process by default; remote when configured). */
+export function createIti41Handler(registryOf: RegistryClientOf = localRegistry): Handler {
+  return async (req, deps, ctx) => {
+    if (!is(req.body, NS.xdsb, 'ProvideAndRegisterDocumentSetRequest')) {
+      throw new SoapFaultError('Sender', 'ITI-41 expects an xdsb:ProvideAndRegisterDocumentSetRequest in the SOAP Body');
+    }
+    const sor = childOf(req.body, NS.lcm, 'SubmitObjectsRequest');
+    if (!sor) throw XdsError.of(XdsCode.RepositoryMetadataError, 'ProvideAndRegisterDocumentSetRequest has no lcm:SubmitObjectsRequest');
+    const read = readSubmitObjectsRequest(sor, 'repository');
+    const store = deps.stores.documents;
+    const docs = await readProvidedDocuments(req.body, req, store, deps.repository.maxDocumentBytes);
+    const audit = (outcome: 0 | 4 | 8) => auditImport(deps, ctx, read.submission, outcome);
+    try {
+      if (hasErrors(read.errors)) throw new XdsError(read.errors);
+      const warnings = await provideAndRegister(read.submission, docs.byId, deps, registryOf(deps), ctx);
+      await audit(0);
+      const all = [...read.errors, ...warnings];
+      return { body: writeRegistryResponse(all), count: docs.byId.size };
+    } catch (e) {
+      await audit(e instanceof XdsError ? 4 : 8);
+      throw e;
+    } finally {
+      // Committed blobs are unaffected; inline ones that were not committed must not linger.
+      if (docs.inlineBlobIds.length > 0) await store.discard(docs.inlineBlobIds).catch(() => undefined);
+    }
+  };
+}
+
+async function provideAndRegister(
+  input: Submission,
+  docs: Parameters<typeof matchDocuments>[1],
+  deps: Deps,
+  registry: RegistryClient,
+  ctx: HandlerContext,
+): Promise<readonly RegistryErrorEntry[]> {
+  const store = deps.stores.documents;
+  const matched = await matchDocuments(input, docs, store, {
+    repositoryUniqueId: deps.repository.repositoryUniqueId,
+    mimeTypes: deps.registry.affinity.mimeTypes,
+  });
+  if (matched.errors.length > 0) throw new XdsError(matched.errors);
+  const warnings = await registry.register(matched.submission, { messageId: ctx.messageId });
+  await commitAfterRegistration(matched.records, matched.submission, store, registry, ctx);
+  return warnings;
+}
+
+/**
+ * The registration succeeded: make the documents durable. A unique-key conflict means a concurrent
+ * identical submission stored the same document first (fine when the bytes match); anything else is the
+ * inconsistency the write order cannot rule out, answered by withdrawing the registered entries.
+ */
+async function commitAfterRegistration(
+  records: readonly DocumentRecord[],
+  s: Submission,
+  store: DocumentStore,
+  registry: RegistryClient,
+  ctx: HandlerContext,
+): Promise<void> {
+  if (records.length === 0) return;
+  try {
+    await store.commit(records);
+    return;
+  } catch (e) {
+    if (e instanceof ConflictError) {
+      const remaining = await withoutIdenticalStored(records, store);
+      if (remaining !== undefined) {
+        try {
+          if (remaining.length > 0) await store.commit(remaining);
+          return;
+        } catch (again) {
+          e = again;
+        }
+      }
+    }
+    const ssUid = s.submissionSets[0]?.uniqueId ?? '';
+    const withdrawn = await registry.withdraw(ssUid, records.map((r) => r.documentUniqueId)).catch(() => false);
+    ctx.log.error({ err: e, submissionSet: ssUid, withdrawn }, 'ITI-41: documents could not be stored after registration');
+    throw XdsError.of(
+      XdsCode.RepositoryError,
+      `the documents of SubmissionSet ${ssUid} could not be stored; ${withdrawn ? 'their registration was withdrawn (Deprecated)' : 'their registration could not be withdrawn'}`,
+    );
+  }
+}
+
+/** Records not yet stored, or undefined when one is stored with different bytes. */
+async function withoutIdenticalStored(records: readonly DocumentRecord[], store: DocumentStore): Promise<DocumentRecord[] | undefined> {
+  const out: DocumentRecord[] = [];
+  for (const r of records) {
+    const stored = await store.find(r.documentUniqueId, r.repositoryUniqueId);
+    if (!stored) out.push(r);
+    else if (stored.sha1 !== r.sha1 || stored.size !== r.size) return undefined;
+  }
+  return out;
+}
+
+/** DCM Import (110107): the repository received ITI-41 (ITI TF-2b §3.41.5.1.2). Identifiers only, no PHI. */
+async function auditImport(deps: Deps, ctx: HandlerContext, s: Submission, outcome: 0 | 4 | 8): Promise<void> {
+  const ss = s.submissionSets[0];
+  await deps.stores.audit.append({
+    eventId: '110107',
+    eventTypeCode: 'ITI-41',
+    action: 'C',
+    outcome,
+    time: deps.now().toISOString(),
+    sourceNode: ctx.peer.subject,
+    messageId: ctx.messageId,
+    objects: [
+      ...(ss?.patientId ? [{ type: 'patient', id: ss.patientId }] : []),
+      ...(ss?.uniqueId ? [{ type: 'submissionSet', id: ss.uniqueId }] : []),
+    ],
+  });
+}
+
+export const handleIti41: Handler = createIti41Handler();
+
+export const iti41ErrorBody = (errors: readonly RegistryErrorEntry[]): string => writeRegistryResponse(errors);
