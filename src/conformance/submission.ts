@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NS } from '../ebxml/vocabulary';
+import { escapeXml } from '../soap/xml';
 import { type Node, parseTree, kids, child, walk, serialize } from './xml-tree';
 import { translateSubmitObjectsRequest } from './translate';
 import { substituteTree, type Substitutions } from './substitute';
@@ -80,7 +81,7 @@ function findObject(root: Node, id: string): Node | undefined {
 /** `xdsb:ProvideAndRegisterDocumentSetRequest` with one xop:Include per document (cid = doc<index>). */
 export function provideAndRegisterBody(s: Submission): string {
   const docs = s.documents
-    .map((d, k) => `<xdsb:Document id="${d.id}"><xop:Include xmlns:xop="${NS.xop}" href="cid:doc${k}@tessera-conformance"/></xdsb:Document>`)
+    .map((d, k) => `<xdsb:Document id="${escapeXml(d.id)}"><xop:Include xmlns:xop="${NS.xop}" href="cid:doc${k}@tessera-conformance"/></xdsb:Document>`)
     .join('');
   return `<xdsb:ProvideAndRegisterDocumentSetRequest xmlns:xdsb="${NS.xdsb}">${serialize(s.sor)}${docs}</xdsb:ProvideAndRegisterDocumentSetRequest>`;
 }

@@ -2,10 +2,12 @@
  * Every ebXML RegRep / XDS.b URN and UUID used on the wire, spelled once (ITI TF-3 §4.2.5, and
  * ../shared/reference/xds.md). Import from here; never repeat a literal elsewhere.
  */
+import { SOAP12_NS, WSA_NS, XOP_NS } from '../soap/namespaces';
+
 export const NS = {
-  soap12: 'http://www.w3.org/2003/05/soap-envelope',
-  wsa: 'http://www.w3.org/2005/08/addressing',
-  xop: 'http://www.w3.org/2004/08/xop/include',
+  soap12: SOAP12_NS,
+  wsa: WSA_NS,
+  xop: XOP_NS,
   rim: 'urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0',
   rs: 'urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0',
   lcm: 'urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0',

@@ -3,8 +3,7 @@
  * the XDS Affinity Domain). Strictness decides the outcome of a value outside the lists:
  * 'enforce' → Error, 'warn' → Warning, 'off' → nothing. A scheme without a configured list accepts all.
  */
-import { defaultMetadataCode, type Actor } from '../errors';
-import type { RegistryErrorEntry, Severity } from '../errors';
+import { defaultMetadataCode, type Actor, type RegistryErrorEntry, type Severity } from '../errors';
 import { AssociationDocumentationScheme, DocumentEntryScheme, FolderScheme, SubmissionSetScheme } from '../ebxml/vocabulary';
 import type { AffinityDomain } from './affinity-domain';
 import type { Code, RegistryObject, Submission } from './model';

@@ -163,6 +163,10 @@ async function checkAgainstRegistry(
   return errors;
 }
 
+/** Sizes are decimal text and may carry leading zeros ("061224"): compare the numbers. */
+const sameSize = (a?: string, b?: string): boolean =>
+  a !== undefined && b !== undefined && /^\d+$/.test(a) && /^\d+$/.test(b) ? BigInt(a) === BigInt(b) : a === b;
+
 /**
  * The same document registered again (ITI TF-2b §3.42.4.1.3.4; NIST 12004): accepted when hash and size
  * are identical, otherwise XDSNonIdenticalHash / XDSNonIdenticalSize.

@@ -28,8 +28,6 @@ export interface RemoteRegistryOptions {
   readonly maxResponseBytes?: number;
 }
 
-class Unreachable extends Error {}
-
 export function submitObjectsRequest(s: Submission): string {
   const objects = [...s.submissionSets, ...s.documentEntries, ...s.folders, ...s.associations];
   return (
@@ -75,8 +73,8 @@ function post(o: RemoteRegistryOptions, xml: string): Promise<{ status: number; 
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Unreachable('timed out')));
-    req.on('error', (e) => reject(e instanceof Unreachable || !(e as { code?: string }).code ? e : new Unreachable(e.message)));
+    req.on('timeout', () => req.destroy(new Error('registry did not answer in time')));
+    req.on('error', reject);
     req.end(xml);
   });
 }

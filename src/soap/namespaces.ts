@@ -1,13 +1,11 @@
 /**
- * Namespaces the transport layer checks. The SOAP 1.2, WS-Addressing and XOP URIs are spelled once in
- * the project vocabulary; the two only this layer needs (SOAP 1.1 for version detection, WS-Security
- * for the header we claim to understand) live here.
+ * Namespaces of the transport layer, spelled once here; ebxml/vocabulary.ts re-exports the SOAP 1.2,
+ * WS-Addressing and XOP ones so the layers above see one vocabulary (the transport imports nothing
+ * from above it: design.md layering).
  */
-import { NS } from '../ebxml/vocabulary';
-
-export const SOAP12_NS = NS.soap12;
-export const WSA_NS = NS.wsa;
-export const XOP_NS = NS.xop;
+export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+export const WSA_NS = 'http://www.w3.org/2005/08/addressing';
+export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';
 /** SOAP 1.1 envelope namespace: seeing it means a VersionMismatch fault (SOAP 1.2 Part 1 §5.4.7). */
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 /** WS-Security 1.0 header, understood so that a later XUA check can read it (ITI TF-2 §3.40). */

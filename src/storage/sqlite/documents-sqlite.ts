@@ -40,6 +40,8 @@ export class FileDocumentStore implements DocumentStore {
   private readonly tmpDir: string;
   /** sha1s being committed right now: sweep() must not take their content file for an orphan. */
   private readonly committing = new Map<string, number>();
+  /** blobIds being written right now (a slow upload can be older than the sweep limit). */
+  private readonly writing = new Set<string>();
 
   private constructor(private readonly db: Db, private readonly root: string) {
     this.pendingDir = join(root, 'pending');
@@ -62,6 +64,7 @@ export class FileDocumentStore implements DocumentStore {
     const blobId = randomBytes(16).toString('hex');
     const tmp = join(this.tmpDir, blobId);
     const handle = await open(tmp, 'wx');
+    this.writing.add(blobId);
     try {
       const m = await meter(source, async (c) => void (await handle.write(c)), options?.maxBytes);
       await handle.sync();
@@ -73,6 +76,8 @@ export class FileDocumentStore implements DocumentStore {
       await rm(tmp, { force: true });
       source.destroy();
       throw err;
+    } finally {
+      this.writing.delete(blobId);
     }
   }
 
@@ -166,9 +171,8 @@ export class FileDocumentStore implements DocumentStore {
   async sweep(olderThanMs: number): Promise<number> {
     const cutoff = Date.now() - olderThanMs;
     let removed = 0;
-    for (const dir of [this.tmpDir, this.pendingDir]) {
-      removed += await this.removeOld(dir, cutoff, () => true);
-    }
+    removed += await this.removeOld(this.tmpDir, cutoff, (name) => !this.writing.has(name));
+    removed += await this.removeOld(this.pendingDir, cutoff, () => true);
     const referenced = this.db.prepare('SELECT 1 FROM documents WHERE sha1 = ? LIMIT 1');
     for (const sub of await readdir(this.root)) {
       if (!/^[0-9a-f]{2}$/.test(sub)) continue;
