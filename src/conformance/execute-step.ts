@@ -33,7 +33,8 @@ export async function executeStep(ctx: RunContext, st: SectionState, step: StepD
   try {
     problems = await runStep(ctx, st, step, rec, expectedStatus);
   } catch (e) {
-    const what = e instanceof LinkError ? 'link' : 'runner';
+    // link = an earlier step did not leave what this one needs; transport = network/TLS; runner = our bug or bad plan
+    const what = e instanceof LinkError ? 'link' : (e as NodeJS.ErrnoException).code ? 'transport' : 'runner';
     problems = [{ what, expected: 'the step to run', got: (e as Error).message }];
   }
   return {

@@ -87,7 +87,7 @@ export function writeDocumentEntry(d: DocumentEntry): string {
     (d.limitedMetadata ? nodeClassification(childId(id, ++n), De.limitedMetadata, id) : '') +
     externalIdentifier(childId(id, ++n), De.patientId, id, d.patientId, EiName.documentEntryPatientId) +
     externalIdentifier(childId(id, ++n), De.uniqueId, id, d.uniqueId, EiName.documentEntryUniqueId);
-  return s + '</rim:ExtrinsicObject>';
+  return flat(s + '</rim:ExtrinsicObject>');
 }
 
 export function writeSubmissionSet(o: SubmissionSet): string {

@@ -16,13 +16,13 @@ import { childOf, childrenOf, escapeXml, is, type XmlElement } from '../soap/xml
 import type { Deps, Handler, HandlerContext } from '../transactions';
 import type { DocumentRecord } from './ports';
 
-interface DocumentRequest {
+export interface DocumentRequest {
   readonly homeCommunityId?: string;
   readonly repositoryUniqueId: string;
   readonly documentUniqueId: string;
 }
 
-interface Found {
+export interface Found {
   readonly request: DocumentRequest;
   readonly record: DocumentRecord;
   readonly contentId: string;

@@ -5,6 +5,11 @@ import { substituteText, substituteTree, builtins, dtm } from '../../src/conform
 import { stampPatientId, stampUniqueIds, stampSourceId, assignUuids } from '../../src/conformance/stamp';
 import { RunLog, newRecord, resolveTestdir, resolveUseId, resolveUseReport, LinkError } from '../../src/conformance/run-log';
 import { rewriteRawBody, parseHeaderLines } from '../../src/conformance/raw-body';
+import { splitMultipart } from '../../src/conformance/http-client';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PNRXOP = join(__dirname, '../../../shared/conformance/nist/PnrXop');
 
 describe('conformance: placeholders', () => {
   it('replaces $name$ tokens in text and attributes but not in UseId/UseReport/Report or xdsb:Document', () => {
@@ -160,4 +165,21 @@ describe('conformance: raw HTTP bodies (PnrXop)', () => {
   it('parses header lines', () => {
     expect(parseHeaderLines('\n  Content-Type: multipart/related; boundary="x"\n  X-A: 1 \n')).to.deep.equal({ 'Content-Type': 'multipart/related; boundary="x"', 'X-A': '1' });
   });
+
+  for (const section of ['Xop', 'NoXop', 'encodedURL', 'dicom']) {
+    (existsSync(PNRXOP) ? it : it.skip)(`PnrXop/${section}: the rewritten body is still a readable MTOM package for the run's patient`, () => {
+      const plan = readFileSync(join(PNRXOP, section, 'testplan.xml'), 'utf8');
+      const headers = parseHeaderLines(/<Headers>([\s\S]*?)<\/Headers>/.exec(plan)?.[1] ?? '');
+      let n = 0;
+      const r = rewriteRawBody(readFileSync(join(PNRXOP, section, 'body.txt'), 'utf8'), 'RUN1^^^&1.3.6.1.4.1.21367.13.20.1000&ISO', () => `2.25.${++n}`);
+      const { root, parts } = splitMultipart(headers['Content-Type'], r.body);
+      const env = parseTree(root.toString('utf8'));
+      const patients = values(env, DocumentEntryScheme.patientId).concat(values(env, SubmissionSetScheme.patientId));
+      expect(patients).to.have.length.greaterThan(0);
+      expect(new Set(patients)).to.deep.equal(new Set(['RUN1^^^&1.3.6.1.4.1.21367.13.20.1000&ISO']));
+      expect(values(env, DocumentEntryScheme.uniqueId)[0]).to.match(/^2\.25\.\d+$/);
+      expect(Object.keys(r.uniqueIds)).to.have.length(2);
+      expect(parts.size).to.be.at.least(1);
+    });
+  }
 });

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { validateXml, validateXmlMany } from '../support/schema';
-import { NIST_1111 } from './golden';
+import { goldenText, NIST_1111 } from './golden';
 
 describe('test/support/schema', () => {
   const pnr = readFileSync(resolve(NIST_1111, 'SubmitSingleDoc', 'single_doc.xml'), 'utf8');
@@ -14,6 +14,10 @@ describe('test/support/schema', () => {
     expect(good).to.deep.equal([]);
     expect(bad).to.have.length(1);
     expect(bad[0]).to.match(/^doc1\.xml:\d+: .*Bogus.*not expected/);
+  });
+
+  it('the golden submission fixture is itself valid against lcm.xsd', async () => {
+    expect(await validateXml(goldenText(), 'lcm.xsd')).to.deep.equal([]);
   });
 
   it('reports a document that is not well-formed instead of rejecting', async () => {

@@ -119,8 +119,9 @@ const table: ReadonlyArray<{ name: string; check: Checker; valid: string[]; inva
   {
     name: 'size',
     check: checkSize,
-    valid: ['0', '36', '1234567890'],
-    invalid: ['', '-1', '+1', '1.5', '012', 'abc', '1e3', '12345678901234567890'],
+    // Leading zeros are accepted: NIST RPLC/APND/XFRM messages (11992-11998, 12323, 12327, 12370) send "061224".
+    valid: ['0', '36', '1234567890', '061224'],
+    invalid: ['', '-1', '+1', '1.5', 'abc', '1e3', '12345678901234567890'],
   },
   {
     name: 'languageCode',

@@ -87,7 +87,7 @@ const broken: readonly Broken[] = [
     name: 'DE author without person or institution',
     mutate: de({ authors: [{ institutions: [], roles: ['Attending'], specialties: [], telecom: [] }] }),
     code: M,
-    context: [DE, 'author [1] has neither authorPerson nor authorInstitution'],
+    context: [DE, 'author [1] has none of authorPerson, authorInstitution, authorTelecommunication'],
   },
   {
     name: 'DE author institution without name',
@@ -295,6 +295,11 @@ describe('metadata/validate-submission', () => {
     it('a scheme without a configured list accepts any code', () => {
       expect(validate(outside(goldenSubmission()), { affinity: { ...OPEN_AFFINITY_DOMAIN, strictness: 'enforce' } })).to.deep.equal([]);
     });
+  });
+
+  it('accepts an author known only by telecom address', () => {
+    const s = de({ authors: [{ institutions: [], roles: [], specialties: [], telecom: ['^^Internet^device@example.org'] }] })(goldenSubmission());
+    expect(validate(s)).to.deep.equal([]);
   });
 
   describe('membership through a folder', () => {

@@ -44,6 +44,17 @@ function schemaArgs(rootXsd: RootXsd): { schema: XMLFileInfo; preload: XMLFileIn
   return { schema, preload: all.filter((f) => f !== schema) };
 }
 
+/**
+ * xmllint-wasm starts one worker per call; tests that fire many validations at once (Promise.all) would start
+ * them all together on a 2-core machine. Calls are run one after another instead.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function serially<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 /** Memory for large documents (a 1,000-entry query response is several MB): 256 MiB ceiling. */
 const MAX_PAGES = 256 * memoryPages.MiB;
 
@@ -55,7 +66,7 @@ export async function validateXmlMany(xmls: readonly string[], rootXsd: RootXsd)
   if (xmls.length === 0) return [];
   const files = xmls.map((contents, i) => ({ fileName: `doc${i}.xml`, contents }));
   const { schema, preload } = schemaArgs(rootXsd);
-  const result = await validateXML({ xml: files, schema, preload, maxMemoryPages: MAX_PAGES });
+  const result = await serially(() => validateXML({ xml: files, schema, preload, maxMemoryPages: MAX_PAGES }));
   const out: string[][] = files.map(() => []);
   if (result.valid) return out;
   for (const e of result.errors) {

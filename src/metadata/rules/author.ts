@@ -1,6 +1,7 @@
 /**
  * Author classification checks shared by DocumentEntry and SubmissionSet (ITI TF-3 §4.2.3.1.4):
- * each author names a person (XCN) or an institution (XON); telecom values are XTN.
+ * each author names a person (XCN), an institution (XON) or, failing both, a telecom address (XTN),
+ * which the TF accepts as the only author attribute (e.g. a device's mailbox).
  */
 import { checkXcn, checkXon, checkXtn } from '../hl7-types';
 import type { Author } from '../model';
@@ -9,7 +10,9 @@ import { quote } from './rule';
 function checkAuthor(a: Author, index: number): string | undefined {
   const at = `[${index + 1}]`;
   const hasPerson = a.person !== undefined && a.person.trim() !== '';
-  if (!hasPerson && a.institutions.length === 0) return `${at} has neither authorPerson nor authorInstitution`;
+  if (!hasPerson && a.institutions.length === 0 && a.telecom.length === 0) {
+    return `${at} has none of authorPerson, authorInstitution, authorTelecommunication`;
+  }
   if (hasPerson) {
     const r = checkXcn(a.person!);
     if (r !== undefined) return `${at} authorPerson ${quote(a.person!)} ${r}`;

@@ -73,7 +73,9 @@ async function ensureIndexes(db: Db): Promise<void> {
     // uniqueIds are bound to their hash and size in `document_uids` (registry-mongodb.ts).
     { key: { uidGroup: 1, uniqueId: 1 }, name: 'package_uid', unique: true, partialFilterExpression: { uidGroup: { $exists: true } } },
     { key: { uniqueId: 1 }, name: 'unique_id' },
-    { key: { kind: 1, patientId: 1, status: 1 }, name: 'patient' },
+    // seq last: with IN lists on patientId/status the planner merges the sorted ranges ("explode for sort")
+    // instead of sorting, or worse, walking the seq index over every patient.
+    { key: { kind: 1, patientId: 1, status: 1, seq: 1 }, name: 'patient' },
     { key: { assocSource: 1 }, name: 'assoc_source', partialFilterExpression: { assocSource: { $exists: true } } },
     { key: { assocTarget: 1 }, name: 'assoc_target', partialFilterExpression: { assocTarget: { $exists: true } } },
     { key: { 'codes.f': 1, 'codes.c': 1, 'codes.s': 1 }, name: 'codes' },

@@ -26,6 +26,19 @@ import {
   type SqlWhere,
 } from './registry-query-sqlite';
 
+export type ExplainQuery =
+  | { readonly documentEntries: DocumentEntryCriteria }
+  | { readonly submissionSets: SubmissionSetCriteria }
+  | { readonly folders: FolderCriteria }
+  | { readonly associations: AssociationCriteria };
+
+function whereOf(q: ExplainQuery): SqlWhere {
+  if ('documentEntries' in q) return documentEntryWhere(q.documentEntries);
+  if ('submissionSets' in q) return submissionSetWhere(q.submissionSets);
+  if ('folders' in q) return folderWhere(q.folders);
+  return associationWhere(q.associations);
+}
+
 interface Row {
   readonly json: string;
   readonly status: string;
@@ -118,9 +131,9 @@ export class SqliteRegistryStore implements RegistryStore {
     return (this.stmt(sql).all(...where.params, o.limit + 1) as Row[]).map((r) => toModel<T>(r));
   }
 
-  /** The SQL a criteria set runs as, for EXPLAIN QUERY PLAN checks in tests. */
-  explainDocumentEntries(c: DocumentEntryCriteria): string[] {
-    const w = documentEntryWhere(c);
+  /** The query plan of a criteria set (EXPLAIN QUERY PLAN lines), for index checks in tests. */
+  explain(q: ExplainQuery): string[] {
+    const w = whereOf(q);
     const sql = `EXPLAIN QUERY PLAN SELECT o.json, o.status FROM objects o WHERE ${w.sql} ORDER BY o.rowid LIMIT ?`;
     return (this.db.prepare(sql).all(...w.params, 10) as { detail: string }[]).map((r) => r.detail);
   }

@@ -4,9 +4,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import type { DocumentEntryCriteria } from '../../../src/registry/ports';
 import { schemaVersion } from '../../../src/storage/sqlite/db-sqlite';
 import { openSqliteStores, type SqliteStores } from '../../../src/storage/sqlite/open-sqlite';
+import type { ExplainQuery } from '../../../src/storage/sqlite/registry-sqlite';
 import { tempDir } from '../backends';
 import { spawnUntil } from '../child-process';
 import { PID, author, docEntry, oid, submission } from '../fixtures';
@@ -26,16 +26,33 @@ describe('SQLite stores', () => {
   it('answers patient-scoped queries from an index, never a scan of objects', async () => {
     // Enough rows that the planner has a reason to choose; the plan must use the patient index regardless.
     for (let i = 0; i < 20; i++) await s.registry.commit(submission([docEntry({ patientId: `p${i}^^^&1.2&ISO` })]));
-    const cases: DocumentEntryCriteria[] = [
-      { patientIds: [PID], statuses: ['Approved'] },
-      { patientIds: [PID], statuses: ['Approved'], classCode: { anyOf: [{ code: 'c' }] }, eventCodes: [{ anyOf: [{ code: 'e' }] }] },
-      { patientIds: [PID], statuses: ['Approved', 'Deprecated'], creationTime: { from: '2020', to: '2021' }, authorPersons: ['%x%'] },
-      { patientIds: [PID], statuses: ['Approved'], types: ['stable'], referenceIds: ['r'] },
+    const cases: ExplainQuery[] = [
+      { documentEntries: { patientIds: [PID], statuses: ['Approved'] } },
+      { documentEntries: { patientIds: [PID], statuses: ['Approved'], classCode: { anyOf: [{ code: 'c' }] }, eventCodes: [{ anyOf: [{ code: 'e' }] }] } },
+      { documentEntries: { patientIds: [PID], statuses: ['Approved', 'Deprecated'], creationTime: { from: '2020', to: '2021' }, authorPersons: ['%x%'] } },
+      { documentEntries: { patientIds: [PID], statuses: ['Approved'], types: ['stable'], referenceIds: ['r'] } },
+      { submissionSets: { patientIds: [PID], statuses: ['Approved'], submissionTime: { from: '2020' }, authorPersons: ['%x%'] } },
+      { folders: { patientIds: [PID], statuses: ['Approved'], codeList: [{ anyOf: [{ code: 'f' }] }] } },
     ];
     for (const c of cases) {
-      const plan = s.registry.explainDocumentEntries(c);
+      const plan = s.registry.explain(c);
       expect(plan.some((l) => /^SEARCH o USING INDEX objects_patient/.test(l)), plan.join('\n')).to.equal(true);
       expect(plan.some((l) => /^SCAN o\b/.test(l)), plan.join('\n')).to.equal(false);
+    }
+  });
+
+  it('answers id, uniqueId and association lookups from indexes', async () => {
+    const cases: ExplainQuery[] = [
+      { documentEntries: { ids: ['urn:uuid:x'] } },
+      { documentEntries: { uniqueIds: ['1.2'] } },
+      { submissionSets: { uniqueIds: ['1.2'] } },
+      { associations: { endpointIds: ['urn:uuid:x'], types: ['HasMember'] } },
+      { associations: { sourceIds: ['urn:uuid:x'] } },
+      { associations: { targetIds: ['urn:uuid:x'] } },
+    ];
+    for (const c of cases) {
+      const plan = s.registry.explain(c);
+      expect(plan.some((l) => /^SCAN o\b/.test(l)), `${JSON.stringify(c)}\n${plan.join('\n')}`).to.equal(false);
     }
   });
 

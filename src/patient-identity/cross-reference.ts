@@ -1,0 +1,184 @@
+/**
+ * The PIX Manager's cross-reference (ITI TF-2b §3.44.4.1.3; ITI TF-1 §5): every identifier fed is linked
+ * to a person. Order of decisions for a record with no known identifier: an identifier in the enterprise
+ * domain names the person; then deterministic (exact family, given, birth date and gender); then
+ * Fellegi-Sunter scoring (matching/score.ts) → link, review, or a new person with a minted enterprise id.
+ * Known identifiers keep their links (a revise never relinks). Merges are rows (identity-ports.ts), so an
+ * unmerge restores everything. Feeds are serialised in-process: decisions read then write.
+ */
+import type { IdentityDomains } from './domains';
+import { isEnterprise, isKnownDomain } from './domains';
+import type { IdentityRecord, IdentityStore, MergeRow, ReviewItem } from './identity-ports';
+import { IdentityError } from './identity-error';
+import { keyEquals, keyToCx, type Patient, type PatientKey } from './model';
+import { blockingKeys } from './matching/blocking';
+import { comparable } from './matching/normalise';
+import { decide, DEFAULT_THRESHOLDS, scoreComparable, type Thresholds } from './matching/score';
+
+export interface CrossReferenceOptions {
+  readonly domains: IdentityDomains;
+  readonly thresholds?: Thresholds;
+  /** Mints the id part of a new enterprise id (e.g. a UUID without dashes). */
+  readonly newId: () => string;
+  readonly now: () => Date;
+  readonly maxCandidates?: number;
+}
+
+export type LinkDecision = 'existing' | 'enterprise' | 'deterministic' | 'link' | 'review' | 'new';
+
+export interface FeedOutcome {
+  readonly personId: string;
+  readonly decision: LinkDecision;
+  /** Every identifier now known for this feed (the record's, its accepted asOtherIDs, a minted enterprise id). */
+  readonly accepted: readonly PatientKey[];
+}
+
+interface Plan {
+  readonly personId: string;
+  readonly decision: LinkDecision;
+  readonly minted?: PatientKey;
+  readonly reviews: readonly ReviewItem[];
+}
+
+export class CrossReference {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly store: IdentityStore,
+    private readonly o: CrossReferenceOptions,
+  ) {}
+
+  get domains(): IdentityDomains {
+    return this.o.domains;
+  }
+
+  /** Runs feeds one at a time: a decision must see the writes of the previous feed. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private checkDomain(key: PatientKey): void {
+    if (!isKnownDomain(this.o.domains, key.authority)) throw new IdentityError('unknown-domain', 'unknown assigning authority', key);
+  }
+
+  /** ITI-44 add / revise. Throws IdentityError('unknown-domain') when the record's own id is in no known domain. */
+  feed(patient: Patient): Promise<FeedOutcome> {
+    return this.serial(() => this.feedNow(patient));
+  }
+
+  private async feedNow(patient: Patient): Promise<FeedOutcome> {
+    patient.ids.forEach((k) => this.checkDomain(k));
+    // asOtherIDs in domains we do not serve are not cross-referenced (nobody could ask for them).
+    const others = patient.otherIds.filter((k) => isKnownDomain(this.o.domains, k.authority) && !patient.ids.some((i) => keyEquals(i, k)));
+    const keys = [...patient.ids, ...others];
+    const existing = (await Promise.all(keys.map((k) => this.store.getRecord(k)))).filter((r): r is IdentityRecord => !!r);
+    const plan = existing.length > 0 ? await this.planExisting(existing, patient) : await this.planNew(patient, keys);
+    const time = this.o.now().toISOString();
+    const known = new Set(existing.map((r) => keyToCx(r.key)));
+    const records: IdentityRecord[] = [
+      ...patient.ids.map((key) => ({ key, personId: this.ownPerson(existing, key) ?? plan.personId, patient, updated: time })),
+      ...others.filter((k) => !known.has(keyToCx(k))).map((key) => ({ key, personId: plan.personId, updated: time })),
+      ...(plan.minted ? [{ key: plan.minted, personId: plan.personId, updated: time }] : []),
+    ];
+    await this.store.commit({ records, reviews: plan.reviews });
+    return { personId: plan.personId, decision: plan.decision, accepted: [...keys, ...(plan.minted ? [plan.minted] : [])] };
+  }
+
+  /** A known identifier keeps the person it already has (revise never relinks). */
+  private ownPerson(existing: readonly IdentityRecord[], key: PatientKey): string | undefined {
+    return existing.find((r) => keyEquals(r.key, key))?.personId;
+  }
+
+  /** Some identifier is known: same identifier → same person. Identifiers of other persons go to review. */
+  private async planExisting(existing: readonly IdentityRecord[], patient: Patient): Promise<Plan> {
+    const persons = await Promise.all(existing.map((r) => this.personOfRecord(r)));
+    const personId = persons[0]!;
+    const time = this.o.now().toISOString();
+    const reviews = existing
+      .filter((_, i) => persons[i] !== personId)
+      .map((r) => ({ key: patient.ids[0]!, candidate: r.key, score: -1, time }));
+    return { personId, decision: 'existing', reviews };
+  }
+
+  private async planNew(patient: Patient, keys: readonly PatientKey[]): Promise<Plan> {
+    const enterprise = keys.find((k) => isEnterprise(this.o.domains, k.authority));
+    if (enterprise) return { personId: keyToCx(enterprise), decision: 'enterprise', reviews: [] };
+    const best = await this.bestCandidate(patient);
+    if (best?.decision === 'deterministic' || best?.decision === 'link') {
+      return { personId: await this.personOfRecord(best.record), decision: best.decision, reviews: [] };
+    }
+    const minted = { id: this.o.newId(), authority: this.o.domains.enterprise.oid };
+    const time = this.o.now().toISOString();
+    const reviews = best?.decision === 'review' ? [{ key: patient.ids[0]!, candidate: best.record.key, score: best.score, time }] : [];
+    return { personId: keyToCx(minted), decision: best?.decision === 'review' ? 'review' : 'new', minted, reviews };
+  }
+
+  private async bestCandidate(patient: Patient) {
+    const own = patient.ids[0]!;
+    const mine = comparable(patient);
+    // Two different identifiers of one domain are two patients by definition (one id per patient per domain).
+    const candidates = (await this.store.candidates(blockingKeys(patient), this.o.maxCandidates ?? 5000)).filter(
+      (r) => r.patient && r.key.authority !== own.authority,
+    );
+    let best: { record: IdentityRecord; score: number; decision: 'deterministic' | 'link' | 'review' | 'new' } | undefined;
+    for (const record of candidates) {
+      const theirs = comparable(record.patient!);
+      const exact = mine.family !== '' && mine.given !== '' && mine.birth.length >= 8 && mine.gender !== '' &&
+        mine.family === theirs.family && mine.given === theirs.given && mine.birth === theirs.birth && mine.gender === theirs.gender;
+      if (exact) return { record, score: Infinity, decision: 'deterministic' as const };
+      const s = scoreComparable(mine, theirs);
+      if (!best || s.score > best.score) best = { record, score: s.score, decision: decide(s, this.o.thresholds ?? DEFAULT_THRESHOLDS) };
+    }
+    return best;
+  }
+
+  private async personOfRecord(r: IdentityRecord): Promise<string> {
+    if (r.mergedInto) return (await this.personOf(r.mergedInto)) ?? this.store.resolvePerson(r.personId);
+    return this.store.resolvePerson(r.personId);
+  }
+
+  /** The effective person of an identifier: a merged-away id resolves through its survivor. */
+  async personOf(key: PatientKey): Promise<string | undefined> {
+    let current = key;
+    for (let i = 0; i < 100; i++) {
+      const r = await this.store.getRecord(current);
+      if (!r) return undefined;
+      if (!r.mergedInto) return this.store.resolvePerson(r.personId);
+      current = r.mergedInto;
+    }
+    throw new Error('merge chain too long');
+  }
+
+  /** The active identifiers of a person (merged-away ones are no longer answered, ITI TF-2b §3.44.4.2.3). */
+  async identifiers(personId: string): Promise<PatientKey[]> {
+    return (await this.store.members(personId)).filter((r) => !r.mergedInto).map((r) => r.key);
+  }
+
+  /** ITI-44 merge: `survivor` (fed like a revise) absorbs `obsolete` (§3.44.4.2.2). */
+  merge(survivor: Patient, obsolete: PatientKey): Promise<FeedOutcome> {
+    return this.serial(async () => {
+      this.checkDomain(obsolete);
+      const old = await this.store.getRecord(obsolete);
+      if (!old) throw new IdentityError('unknown-id', 'the obsolete identifier is not known', obsolete);
+      const into = survivor.ids[0]!;
+      if (keyEquals(into, obsolete)) throw new IdentityError('conflict', 'an identifier cannot be merged into itself', obsolete);
+      if (old.mergedInto) {
+        if (keyEquals(old.mergedInto, into)) return { ...(await this.feedNow(survivor)), decision: 'existing' };
+        throw new IdentityError('conflict', 'the obsolete identifier is already merged into another', obsolete);
+      }
+      const outcome = await this.feedNow(survivor);
+      const fromPerson = await this.personOfRecord(old);
+      const intoPerson = await this.store.resolvePerson(outcome.personId);
+      const row: MergeRow = { from: obsolete, into, time: this.o.now().toISOString(), ...(fromPerson !== intoPerson ? { fromPerson, intoPerson } : {}) };
+      await this.store.commit({ merge: row });
+      return { ...outcome, personId: intoPerson, accepted: outcome.accepted };
+    });
+  }
+
+  /** Undoes the merge of `obsolete`: it and its former cross-references are their own person again. */
+  unmerge(obsolete: PatientKey): Promise<MergeRow | undefined> {
+    return this.serial(() => this.store.removeMerge(obsolete));
+  }
+}
