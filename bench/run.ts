@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const SCRIPTS: Record<string, string> = { iti42: 'iti42-register.ts' };
+const SCRIPTS: Record<string, string> = { iti42: 'iti42-register.ts', serialise: 'serialise-leafclass.ts' };
 const name = process.argv[2] ?? '';
 const script = SCRIPTS[name];
 if (!script) {

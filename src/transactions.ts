@@ -94,6 +94,8 @@ export const TRANSACTIONS: readonly TransactionDef[] = [
   row('ITI-44', '/pix', SoapAction.iti44Merge, 'pix', false, 'urn:hl7-org:v3:MCCI_IN000002UV01'),
   row('ITI-45', '/pix', SoapAction.iti45, 'pix', false, 'urn:hl7-org:v3:PRPA_IN201310UV02'),
   row('ITI-47', '/pdq', SoapAction.iti47, 'pdq', false, 'urn:hl7-org:v3:PRPA_IN201306UV02'),
+  row('ITI-47', '/pdq', SoapAction.iti47Continue, 'pdq', false, 'urn:hl7-org:v3:PRPA_IN201306UV02'),
+  row('ITI-47', '/pdq', SoapAction.iti47Cancel, 'pdq', false, 'urn:hl7-org:v3:MCCI_IN000002UV01'),
 ];
 
 export const findTransaction = (

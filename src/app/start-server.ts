@@ -19,7 +19,7 @@ import { devPkiHint, ensureDevPki, type TlsMaterial } from './dev-pki';
 import { closeGracefully } from './graceful-close';
 import { createMetrics } from './metrics';
 import { ensureRepositoryId } from './repository-id';
-import { httpsOptions, MAX_CONNECTIONS, readTlsFiles } from './tls';
+import { applyServerLimits, httpsOptions, readTlsFiles } from './tls';
 import { watchTlsFailures } from './tls-alerts';
 import { implementedTransactions } from './transaction-table';
 
@@ -98,7 +98,7 @@ async function startListeners(
     schemaDir: join(PROJECT_ROOT, 'schemas'),
   });
   const https = createHttpsServer(httpsOptions(tls), app.callback());
-  https.maxConnections = MAX_CONNECTIONS;
+  applyServerLimits(https);
   watchTlsFailures(https, stores.audit, log);
   const state: HealthState = { ready: false, store: stores.kind, startedAt: Date.now() };
   const admin = createAdminServer(state, metrics);

@@ -4,7 +4,7 @@
  * against slow clients (security.md X12).
  */
 import { readFile } from 'node:fs/promises';
-import type { ServerOptions } from 'node:https';
+import type { Server, ServerOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { NodeIdentity } from '../transactions';
 import type { TlsFiles } from '../config/load-config';
@@ -42,16 +42,20 @@ export function httpsOptions(tls: TlsMaterial): ServerOptions {
     honorCipherOrder: true,
     dhparam: 'auto', // enables the DHE suites (measured in security.md §1.1)
     handshakeTimeout: 10_000,
-    // Slowloris (X12): headers must arrive quickly; a whole request (up to 1 GiB of documents) gets longer.
-    headersTimeout: 20_000,
-    requestTimeout: 600_000,
-    keepAliveTimeout: 5_000,
     maxHeaderSize: 32 * 1024,
   };
 }
 
-/** Limits applied on the server object itself (not constructor options in Node 20). */
-export const MAX_CONNECTIONS = 1024;
+/**
+ * Slowloris and connection floods (X12): headers must arrive within 20 s, a whole request (up to 1 GiB of
+ * documents) within 10 min; idle keep-alive connections close after 5 s; at most 1024 connections.
+ */
+export function applyServerLimits(server: Server): void {
+  server.maxConnections = 1024;
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 600_000;
+}
 
 type PeerSubject = Record<string, string | string[] | undefined>;
 

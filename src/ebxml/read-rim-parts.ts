@@ -7,7 +7,7 @@ import type { Author, Code, LocalizedString, Slot, VersionInfo } from '../metada
 import { childOf, childrenOf, type XmlElement } from '../soap/xml';
 import { AuthorSlots, CodingSchemeSlot, type KindSpec } from './slot-tables';
 import { NS } from './vocabulary';
-import { XML_NS } from './vocabulary-extra';
+import { XML_NS } from './vocabulary';
 
 export interface Problems {
   /** A wire-level error: the object cannot be read as sent. */

@@ -23,7 +23,7 @@ import { collectObjects, type RawObject } from './read-object-list';
 import { externalIdValue, objectLabel, readLocalized, readParts, readVersionInfo, type Parts, type Problems } from './read-rim-parts';
 import { AssociationSpec, DocumentEntrySpec, FolderSpec, SubmissionSetSpec, type KindSpec } from './slot-tables';
 import { ClassificationNode, NS, ObjectType, StatusPrefix } from './vocabulary';
-import { ReferenceIdListSlot } from './vocabulary-extra';
+import { ReferenceIdListSlot } from './vocabulary';
 
 export interface ReadResult {
   readonly submission: Submission;

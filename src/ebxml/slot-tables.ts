@@ -9,7 +9,7 @@ import {
   FolderScheme as Fd,
   SubmissionSetScheme as Ss,
 } from './vocabulary';
-import { ReferenceIdListSlot } from './vocabulary-extra';
+import { ReferenceIdListSlot } from './vocabulary';
 
 /** 'uri' is the DocumentEntry URI slot: one value, or several `n|part` values when longer than 256 (§4.2.3.2.24). */
 export type Cardinality = 'single' | 'multi' | 'uri';

@@ -24,7 +24,7 @@ import {
   slotUri,
   versionInfoOf,
 } from './write-rim-parts';
-import { ReferenceIdListSlot, ExternalIdentifierName as EiName } from './vocabulary-extra';
+import { ReferenceIdListSlot, ExternalIdentifierName as EiName } from './vocabulary';
 import {
   AssociationDocumentationScheme,
   ClassificationNode,

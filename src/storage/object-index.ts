@@ -115,3 +115,7 @@ export function indexObject(o: RegistryObject): ObjectIndex {
       };
   }
 }
+
+/** A decimal size compared as a number: leading zeros do not make another size (NIST RPLC messages use them). */
+export const canonicalSize = (size: string | undefined): string | null =>
+  size === undefined ? null : size.trim().replace(/^0+(?=\d)/, '');

@@ -126,4 +126,21 @@ describe('conformance runner end to end (HTTPS peer double)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('turns an unreachable or TLS-refusing peer into a transport problem on the step, not a crash', async () => {
+    const pki = testPki();
+    const r = await runConformance({
+      corpus: TESTKIT,
+      registryUrl: `${peer.url}/xds/registry`,
+      repositoryUrl: `${peer.url}/xds/repository`,
+      tls: { ca: Buffer.from(pki.ca.cert) }, // no client certificate: the peer refuses the handshake
+      feed: inProcessFeed(async (cx) => peer.patients.add(cx)),
+      tests: ['fx-reg'],
+      schemas: false,
+    });
+    const first = test(r, 'fx-reg').sections[0].steps[0];
+    expect(first.passed).to.equal(false);
+    expect(first.problems[0].what).to.equal('transport');
+    expect(test(r, 'fx-reg').sections.find((s) => s.name === 'eval')?.steps[0].problems[0].what).to.equal('transport');
+  });
 });

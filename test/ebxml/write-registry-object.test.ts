@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { availableParallelism, loadavg } from 'node:os';
 import type { DocumentEntry, RegistryObject, Submission } from '../../src/metadata/model';
 import { readSubmitObjectsRequest } from '../../src/ebxml/read-submit-objects';
 import { writeAdhocQueryResponse } from '../../src/ebxml/write-registry-response';
@@ -72,39 +71,14 @@ describe('ebxml/write-registry-object', () => {
     expect(writeObjectRef('a&b', 'urn:oid:1')).to.equal('<rim:ObjectRef id="a&amp;b" home="urn:oid:1"/>');
   });
 
-  describe('speed (builds ITI-18 responses of 1,000 entries)', () => {
+  describe('a large response (speed is measured by bench/serialise-leafclass.ts)', () => {
     const uuid = (i: number) => `urn:uuid:${i.toString(16).padStart(8, '0')}-1d3f-4e6a-9b8c-7d6e5f4a3b2c`;
     const entries = (): DocumentEntry[] => {
       const base = golden().documentEntries[0];
-      return Array.from({ length: 1000 }, (_, i) => ({ ...base, id: uuid(i), uniqueId: `1.2.42.${i}`, availabilityStatus: 'Approved' as const }));
+      return Array.from({ length: 200 }, (_, i) => ({ ...base, id: uuid(i), uniqueId: `1.2.42.${i}`, availabilityStatus: 'Approved' as const }));
     };
 
-    // Process CPU time, best of 10, building the whole response string and flattening it as sending does. The
-    // golden entry is a rich one (~9.5 KB, so ~9.5 MB in all); most of the time is GC of that result. CPU time
-    // still inflates when a shared 2-core machine is overloaded (parallel test runs), so the bound is 100 ms on
-    // a machine with no more runnable work than cores, and 3x that while it is overloaded.
-    it('serialises 1,000 full DocumentEntries in well under 100 ms', () => {
-      const list = entries();
-      const build = () => {
-        let out = '';
-        for (const d of list) out += writeDocumentEntry(d);
-        const xml = writeAdhocQueryResponse({ status: 'Success', objectsXml: out, errors: [] });
-        return xml.charCodeAt(xml.length >> 1) + xml.length; // touching the middle flattens the response
-      };
-      for (let i = 0; i < 3; i++) build(); // warm-up (JIT)
-      let best = Infinity;
-      for (let r = 0; r < 10; r++) {
-        const c0 = process.cpuUsage();
-        expect(build()).to.be.greaterThan(1000 * 4000);
-        const c = process.cpuUsage(c0);
-        best = Math.min(best, (c.user + c.system) / 1000);
-      }
-      const overloaded = loadavg()[0] > availableParallelism();
-      const bound = overloaded ? 300 : 100;
-      expect(best, `best of 10: ${best.toFixed(1)} ms CPU (load ${loadavg()[0].toFixed(1)})`).to.be.lessThan(bound);
-    });
-
-    it('the 1,000-entry response is valid against query.xsd', async () => {
+    it('a 200-entry response is valid against query.xsd', async () => {
       const objectsXml = entries().map(writeDocumentEntry).join('');
       expect(await validateXml(writeAdhocQueryResponse({ status: 'Success', objectsXml, errors: [] }), 'query.xsd')).to.deep.equal([]);
     });

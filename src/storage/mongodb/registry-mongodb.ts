@@ -15,6 +15,7 @@ import type {
   SubmissionSetCriteria,
 } from '../../registry/ports';
 import { dtmKey } from '../dtm-key';
+import { canonicalSize } from '../object-index';
 import { indexObject } from '../object-index';
 import { isDuplicateKey, isIdDuplicate, type MongoHandle } from './db-mongodb';
 import { associationFilter, documentEntryFilter, folderFilter, submissionSetFilter } from './registry-query-mongodb';
@@ -104,8 +105,8 @@ export class MongoRegistryStore implements RegistryStore {
     const h = hash?.toLowerCase() ?? null;
     const claim = await this.uids.findOne({ _id: uniqueId }, { session });
     if (!claim) {
-      await this.uids.insertOne({ _id: uniqueId, hash: h, size: size ?? null }, { session });
-    } else if (claim.hash !== h || claim.size !== (size ?? null)) {
+      await this.uids.insertOne({ _id: uniqueId, hash: h, size: canonicalSize(size) }, { session });
+    } else if (claim.hash !== h || claim.size !== canonicalSize(size)) {
       throw new ConflictError('uniqueId', uniqueId);
     }
   }

@@ -16,6 +16,7 @@ import type {
   SubmissionSetCriteria,
 } from '../../registry/ports';
 import { dtmKey } from '../dtm-key';
+import { canonicalSize } from '../object-index';
 import { indexObject, type ObjectIndex } from '../object-index';
 import { sqliteCode, type Db } from './db-sqlite';
 import {
@@ -121,9 +122,9 @@ export class SqliteRegistryStore implements RegistryStore {
   private claimDocumentUid(uniqueId: string, hash: string | undefined, size: string | undefined): void {
     const h = hash?.toLowerCase() ?? null;
     const claimed = this.stmt('INSERT INTO document_uids (unique_id, hash, size) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-    if (claimed.run(uniqueId, h, size ?? null).changes === 1) return;
+    if (claimed.run(uniqueId, h, canonicalSize(size)).changes === 1) return;
     const row = this.stmt('SELECT hash, size FROM document_uids WHERE unique_id = ?').get(uniqueId) as { hash: string | null; size: string | null };
-    if (row.hash !== h || row.size !== (size ?? null)) throw new ConflictError('uniqueId', uniqueId);
+    if (row.hash !== h || row.size !== canonicalSize(size)) throw new ConflictError('uniqueId', uniqueId);
   }
 
   private find<T extends RegistryObject>(where: SqlWhere, o: QueryOptions): T[] {
