@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { main as startServer } from '../main';
 import { processIo, type CliIo } from './io';
 import { patientCommand } from './patient-add';
+import { conformanceCommand } from '../conformance/command';
 
 export function buildCli(io: CliIo = processIo): Command {
   const program = new Command('tessera')
@@ -18,5 +19,6 @@ export function buildCli(io: CliIo = processIo): Command {
       await startServer();
     });
   program.addCommand(patientCommand(io));
+  program.addCommand(conformanceCommand());
   return program;
 }
