@@ -4,7 +4,7 @@
  * with that reader and copy into this shape, then serialise with string templates (design.md, convention 5).
  */
 import { parseXml, escapeXml, type XmlElement } from '../soap/xml';
-import { NS } from '../ebxml/vocabulary';
+import { NS, XML_NS } from '../ebxml/vocabulary';
 
 export interface Node {
   ns: string;
@@ -15,7 +15,7 @@ export interface Node {
   text: string;
 }
 
-export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+export { XML_NS };
 
 export function toNode(el: XmlElement): Node {
   return { ns: el.ns, local: el.local, prefix: el.prefix, attrs: { ...el.attrs }, children: el.children.map(toNode), text: el.text };

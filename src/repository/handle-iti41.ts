@@ -17,7 +17,7 @@ import { childOf, is } from '../soap/xml';
 import type { Deps, Handler, HandlerContext } from '../transactions';
 import type { DocumentRecord, DocumentStore } from './ports';
 import { matchDocuments } from './match-documents';
-import { readProvidedDocuments } from './read-documents';
+import { readProvidedDocuments, type ProvidedDocuments } from './read-documents';
 import { localRegistry, type RegistryClient, type RegistryClientOf } from './registry-client';
 
 const hasErrors = (xs: readonly RegistryErrorEntry[]): boolean => xs.some((e) => e.severity === 'Error');
@@ -32,20 +32,20 @@ export function createIti41Handler(registryOf: RegistryClientOf = localRegistry)
     if (!sor) throw XdsError.of(XdsCode.RepositoryMetadataError, 'ProvideAndRegisterDocumentSetRequest has no lcm:SubmitObjectsRequest');
     const read = readSubmitObjectsRequest(sor, 'repository');
     const store = deps.stores.documents;
-    const docs = await readProvidedDocuments(req.body, req, store, deps.repository.maxDocumentBytes);
     const audit = (outcome: 0 | 4 | 8) => auditImport(deps, ctx, read.submission, outcome);
+    let docs: ProvidedDocuments | undefined;
     try {
       if (hasErrors(read.errors)) throw new XdsError(read.errors);
+      docs = await readProvidedDocuments(req.body, req, store, deps.repository.maxDocumentBytes);
       const warnings = await provideAndRegister(read.submission, docs.byId, deps, registryOf(deps), ctx);
       await audit(0);
-      const all = [...read.errors, ...warnings];
-      return { body: writeRegistryResponse(all), count: docs.byId.size };
+      return { body: writeRegistryResponse([...read.errors, ...warnings]), count: docs.byId.size };
     } catch (e) {
       await audit(e instanceof XdsError ? 4 : 8);
       throw e;
     } finally {
       // Committed blobs are unaffected; inline ones that were not committed must not linger.
-      if (docs.inlineBlobIds.length > 0) await store.discard(docs.inlineBlobIds).catch(() => undefined);
+      if (docs && docs.inlineBlobIds.length > 0) await store.discard(docs.inlineBlobIds).catch(() => undefined);
     }
   };
 }
