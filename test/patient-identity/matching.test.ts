@@ -1,0 +1,74 @@
+/** Matching primitives: Jaro-Winkler reference values, Fellegi-Sunter field agreement and the link decision. */
+import { expect } from 'chai';
+import { jaro, jaroWinkler } from '../../src/patient-identity/matching/jaro-winkler';
+import { decide, scorePatients } from '../../src/patient-identity/matching/score';
+import { blockingKeys } from '../../src/patient-identity/matching/blocking';
+import { norm } from '../../src/patient-identity/matching/normalise';
+import type { Patient } from '../../src/patient-identity/model';
+
+const person = (family: string, given: string, birthTime?: string, gender?: string, street?: string, city?: string): Patient => ({
+  ids: [],
+  otherIds: [],
+  names: [{ family: [family], given: [given] }],
+  birthTime,
+  gender,
+  addresses: street ? [{ streetAddressLine: [street], city }] : [],
+  telecoms: [],
+});
+
+describe('Jaro-Winkler', () => {
+  it('matches the published reference values (Winkler 1990)', () => {
+    expect(jaro('MARTHA', 'MARHTA')).to.be.closeTo(0.944, 0.001);
+    expect(jaroWinkler('MARTHA', 'MARHTA')).to.be.closeTo(0.961, 0.001);
+    expect(jaroWinkler('DWAYNE', 'DUANE')).to.be.closeTo(0.84, 0.001);
+    expect(jaroWinkler('DIXON', 'DICKSONX')).to.be.closeTo(0.813, 0.001);
+    expect(jaroWinkler('ABC', 'ABC')).to.equal(1);
+    expect(jaroWinkler('ABC', 'XYZ')).to.equal(0);
+    expect(jaroWinkler('', '')).to.equal(0);
+  });
+
+  it('normalises case, diacritics and punctuation', () => {
+    expect(norm("  O'Brien-Zoë ")).to.equal('OBRIENZOE');
+  });
+});
+
+describe('Fellegi-Sunter scoring and decisions', () => {
+  const base = person('Johnson', 'Margaret', '19650412', 'F', '12 Elm Street', 'Springfield');
+
+  it('links a typo in the family name', () => {
+    const s = scorePatients(base, person('Jonhson', 'Margaret', '19650412', 'F'));
+    expect(s.fields.family).to.be.oneOf(['agree', 'partial']);
+    expect(decide(s)).to.equal('link');
+  });
+
+  it('links swapped family and given names', () => {
+    expect(decide(scorePatients(base, person('Margaret', 'Johnson', '19650412', 'F')))).to.equal('link');
+  });
+
+  it('links with day and month swapped in the birth date', () => {
+    const s = scorePatients(base, person('Johnson', 'Margaret', '19651204', 'F', '12 Elm St', 'Springfield'));
+    expect(s.fields.birth).to.equal('partial');
+    expect(decide(s)).to.equal('link');
+  });
+
+  it('never links twins automatically (same family, birth date and address, different given name)', () => {
+    const twin = person('Johnson', 'Robert', '19650412', 'M', '12 Elm Street', 'Springfield');
+    expect(decide(scorePatients(base, twin))).to.not.equal('link');
+  });
+
+  it('sends a same-name different-birth-date pair to review, and unrelated persons to new', () => {
+    expect(decide(scorePatients(base, person('Johnson', 'Margaret', '19720101', 'F', '12 Elm Street', 'Springfield')))).to.equal('review');
+    expect(decide(scorePatients(base, person('Smith', 'Peter', '19900101', 'M')))).to.equal('new');
+  });
+
+  it('missing fields weigh nothing (neither for nor against)', () => {
+    const s = scorePatients(base, person('Johnson', 'Margaret'));
+    expect(s.fields.birth).to.equal('missing');
+    expect(s.fields.gender).to.equal('missing');
+  });
+
+  it('blocks on birth year and 3-letter prefixes of family and given names', () => {
+    expect(blockingKeys(base)).to.deep.equal({ birthYear: '1965', nameKeys: ['JOH', 'MAR'] });
+    expect(blockingKeys(person('', ''))).to.deep.equal({ birthYear: undefined, nameKeys: [] });
+  });
+});
