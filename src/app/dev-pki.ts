@@ -16,6 +16,8 @@ export interface TlsMaterial {
 
 export interface DevPki extends TlsMaterial {
   readonly dir: string;
+  /** The development client certificate: what this node presents when it calls a peer (e.g. a remote registry). */
+  readonly client: TlsMaterial;
   /** True when this call generated the files (the curl hint is printed only then). */
   readonly created: boolean;
 }
@@ -50,7 +52,9 @@ export async function ensureDevPki(dataDir: string): Promise<DevPki> {
   const created = present.length === 0;
   if (created) await generate(dir);
   const read = (f: string) => readFile(join(dir, f), 'utf8');
-  return { dir, created, ca: await read('ca.pem'), cert: await read('server.pem'), key: await read('server-key.pem') };
+  const ca = await read('ca.pem');
+  const client = { ca, cert: await read('client.pem'), key: await read('client-key.pem') };
+  return { dir, created, ca, cert: await read('server.pem'), key: await read('server-key.pem'), client };
 }
 
 /** The one-time hint printed when the development PKI is created. */

@@ -22,6 +22,7 @@ import { ensureRepositoryId } from './repository-id';
 import { applyServerLimits, httpsOptions, readTlsFiles } from './tls';
 import { watchTlsFailures } from './tls-alerts';
 import { implementedTransactions } from './transaction-table';
+import type { RemoteRegistryOptions } from '../repository/registry-client-remote';
 
 export interface StartOptions {
   readonly transactions?: readonly TransactionDef[];
@@ -41,10 +42,28 @@ export interface RunningTessera {
 const PROJECT_ROOT = join(__dirname, '..', '..');
 
 /** TLS files from the config, else the development PKI (and whether it was just created, for the hint). */
-async function tlsMaterial(config: Config): Promise<{ tls: TlsMaterial; createdPkiDir?: string }> {
-  if (config.tls) return { tls: await readTlsFiles(config.tls) };
+interface NodeTls {
+  readonly tls: TlsMaterial;
+  /** What this node presents as a TLS client (dev PKI: its client certificate; else the configured files). */
+  readonly client: TlsMaterial;
+  readonly createdPkiDir?: string;
+}
+
+async function tlsMaterial(config: Config): Promise<NodeTls> {
+  if (config.tls) {
+    const tls = await readTlsFiles(config.tls);
+    return { tls, client: tls };
+  }
   const pki = await ensureDevPki(config.dataDir);
-  return { tls: pki, createdPkiDir: pki.created ? pki.dir : undefined };
+  return { tls: pki, client: pki.client, createdPkiDir: pki.created ? pki.dir : undefined };
+}
+
+/** The remote registry's TLS: its own files when configured, else this node's client identity. */
+async function remoteRegistryOptions(config: Config, node: NodeTls): Promise<RemoteRegistryOptions | undefined> {
+  const remote = config.remoteRegistry;
+  if (!remote) return undefined;
+  const tls = remote.tls ? await readTlsFiles(remote.tls) : node.client;
+  return { url: remote.url, ca: tls.ca, cert: tls.cert, key: tls.key };
 }
 
 function listen(server: Server | HttpsServer, port: number, host?: string): Promise<number> {
@@ -60,12 +79,15 @@ function listen(server: Server | HttpsServer, port: number, host?: string): Prom
 export async function startTessera(config: Config, o: StartOptions = {}): Promise<RunningTessera> {
   const log = o.log ?? pino({ level: config.logLevel, base: { name: 'tessera' } });
   await mkdir(config.dataDir, { recursive: true });
-  const { tls, createdPkiDir } = await tlsMaterial(config);
+  const node = await tlsMaterial(config);
+  const { tls, createdPkiDir } = node;
+  const remoteRegistry = await remoteRegistryOptions(config, node);
   const repositoryUniqueId = await ensureRepositoryId(config.dataDir, config.repositoryUniqueId);
   const stores = await openStores({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, log });
   let running: RunningTessera;
   try {
-    running = await startListeners(config, o, log, tls, stores, repositoryUniqueId);
+    const table = o.transactions ?? implementedTransactions({ remoteRegistry });
+    running = await startListeners(config, log, tls, stores, repositoryUniqueId, table);
   } catch (err) {
     await stores.close().catch(() => undefined);
     throw err;
@@ -79,16 +101,16 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
 
 async function startListeners(
   config: Config,
-  o: StartOptions,
   log: Logger,
   tls: TlsMaterial,
   stores: Stores,
   repositoryUniqueId: string,
+  table: readonly TransactionDef[],
 ): Promise<RunningTessera> {
   const deps = await buildDeps(config, stores, log, repositoryUniqueId);
   const metrics = createMetrics();
   const app = createApp({
-    table: o.transactions ?? implementedTransactions(),
+    table,
     deps,
     metrics,
     log,

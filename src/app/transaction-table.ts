@@ -5,7 +5,8 @@
 import { TRANSACTIONS, type TransactionDef, type TransactionId } from '../transactions';
 import { handleIti42, iti42ErrorBody } from '../registry/handle-iti42';
 import { handleIti18, iti18ErrorBody } from '../registry/handle-iti18';
-import { handleIti41, iti41ErrorBody } from '../repository/handle-iti41';
+import { createIti41Handler, handleIti41, iti41ErrorBody } from '../repository/handle-iti41';
+import { remoteRegistryClient, type RemoteRegistryOptions } from '../repository/registry-client-remote';
 import { handleIti43, iti43ErrorBody } from '../repository/handle-iti43';
 
 const IMPLEMENTED: Partial<Record<TransactionId, Pick<TransactionDef, 'handler' | 'errorBody'>>> = {
@@ -15,6 +16,13 @@ const IMPLEMENTED: Partial<Record<TransactionId, Pick<TransactionDef, 'handler' 
   'ITI-43': { handler: handleIti43, errorBody: iti43ErrorBody },
 };
 
-export function implementedTransactions(): readonly TransactionDef[] {
-  return TRANSACTIONS.map((t) => ({ ...t, ...IMPLEMENTED[t.id] }));
+export interface TableOptions {
+  /** Register ITI-41 submissions at this remote registry instead of the in-process one (REGISTRY_URL). */
+  readonly remoteRegistry?: RemoteRegistryOptions;
+}
+
+export function implementedTransactions(o: TableOptions = {}): readonly TransactionDef[] {
+  const remote = o.remoteRegistry;
+  const iti41 = remote ? { ...IMPLEMENTED['ITI-41'], handler: createIti41Handler(() => remoteRegistryClient(remote)) } : IMPLEMENTED['ITI-41'];
+  return TRANSACTIONS.map((t) => ({ ...t, ...(t.id === 'ITI-41' ? iti41 : IMPLEMENTED[t.id]) }));
 }

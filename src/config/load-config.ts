@@ -31,6 +31,14 @@ export interface Config {
   readonly maxDocumentBytes: number;
   readonly maxQueryResults: number;
   readonly shutdownTimeoutMs: number;
+  /** When set, ITI-41 registers through this remote Document Registry (ITI-42 over mutual TLS). */
+  readonly remoteRegistry?: RemoteRegistryConfig;
+}
+
+export interface RemoteRegistryConfig {
+  readonly url: string;
+  /** Client certificate/key presented to the registry and the CA it must chain to; absent → this node's TLS files (dev PKI: its client certificate). */
+  readonly tls?: TlsFiles;
 }
 
 /** Thrown for an invalid environment; `variable` names the culprit. */
@@ -77,6 +85,10 @@ const EnvSchema = z.object({
   MAX_DOCUMENT_BYTES: optional(int(1, 2 ** 50)),
   MAX_QUERY_RESULTS: optional(int(1, 1_000_000)),
   SHUTDOWN_TIMEOUT_MS: optional(int(0, 600_000)),
+  REGISTRY_URL: optional(z.string().regex(/^https:\/\/\S+$/, 'must be an https:// URL (the registry is reached over mutual TLS)')),
+  REGISTRY_TLS_CA: optional(path),
+  REGISTRY_TLS_CERT: optional(path),
+  REGISTRY_TLS_KEY: optional(path),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -89,6 +101,21 @@ function tlsFiles(env: Env): TlsFiles | undefined {
     throw new ConfigError(missing, 'TLS_CA, TLS_CERT and TLS_KEY must be set together (or none of them)');
   }
   return { caPath: env.TLS_CA!, certPath: env.TLS_CERT!, keyPath: env.TLS_KEY! };
+}
+
+function remoteRegistry(env: Env): RemoteRegistryConfig | undefined {
+  const files = [env.REGISTRY_TLS_CA, env.REGISTRY_TLS_CERT, env.REGISTRY_TLS_KEY];
+  const given = files.filter((v) => v !== undefined).length;
+  if (!env.REGISTRY_URL) {
+    if (given > 0) throw new ConfigError('REGISTRY_URL', 'REGISTRY_TLS_* are set but REGISTRY_URL is not');
+    return undefined;
+  }
+  if (given > 0 && given < 3) {
+    const missing = (['REGISTRY_TLS_CA', 'REGISTRY_TLS_CERT', 'REGISTRY_TLS_KEY'] as const).find((k) => env[k] === undefined)!;
+    throw new ConfigError(missing, 'REGISTRY_TLS_CA, REGISTRY_TLS_CERT and REGISTRY_TLS_KEY must be set together (or none of them)');
+  }
+  const tls = given === 3 ? { caPath: env.REGISTRY_TLS_CA!, certPath: env.REGISTRY_TLS_CERT!, keyPath: env.REGISTRY_TLS_KEY! } : undefined;
+  return { url: env.REGISTRY_URL, tls };
 }
 
 function firstIssue(error: z.ZodError): ConfigError {
@@ -123,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES ?? 1024 * MiB,
     maxQueryResults: e.MAX_QUERY_RESULTS ?? 5000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    remoteRegistry: remoteRegistry(e),
   };
   return Object.freeze(config);
 }

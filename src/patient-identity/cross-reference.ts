@@ -12,7 +12,7 @@ import type { IdentityRecord, IdentityStore, MergeRow, ReviewItem } from './iden
 import { IdentityError } from './identity-error';
 import { keyEquals, keyToCx, type Patient, type PatientKey } from './model';
 import { blockingKeys } from './matching/blocking';
-import { comparable } from './matching/normalise';
+import { comparable, type Comparable } from './matching/normalise';
 import { decide, DEFAULT_THRESHOLDS, scoreComparable, type Thresholds } from './matching/score';
 
 export interface CrossReferenceOptions {
@@ -32,6 +32,17 @@ export interface FeedOutcome {
   /** Every identifier now known for this feed (the record's, its accepted asOtherIDs, a minted enterprise id). */
   readonly accepted: readonly PatientKey[];
 }
+
+interface Candidate {
+  readonly record: IdentityRecord;
+  readonly score: number;
+  readonly decision: 'deterministic' | 'link' | 'review' | 'new';
+}
+
+/** Deterministic rule: family, given, full birth date and gender all present and equal after normalisation. */
+const isExact = (a: Comparable, b: Comparable): boolean =>
+  a.family !== '' && a.given !== '' && a.birth.length >= 8 && a.gender !== '' &&
+  a.family === b.family && a.given === b.given && a.birth === b.birth && a.gender === b.gender;
 
 interface Plan {
   readonly personId: string;
@@ -115,23 +126,29 @@ export class CrossReference {
     return { personId: keyToCx(minted), decision: best?.decision === 'review' ? 'review' : 'new', minted, reviews };
   }
 
-  private async bestCandidate(patient: Patient) {
+  /**
+   * The best-scoring candidate. It is linked only if its person has no identifier in this record's domain
+   * yet: a domain gives one id per patient (ITI TF-1 §5.1), so otherwise the pair goes to review.
+   */
+  private async bestCandidate(patient: Patient): Promise<Candidate | undefined> {
     const own = patient.ids[0]!;
     const mine = comparable(patient);
-    // Two different identifiers of one domain are two patients by definition (one id per patient per domain).
-    const candidates = (await this.store.candidates(blockingKeys(patient), this.o.maxCandidates ?? 5000)).filter(
-      (r) => r.patient && r.key.authority !== own.authority,
-    );
-    let best: { record: IdentityRecord; score: number; decision: 'deterministic' | 'link' | 'review' | 'new' } | undefined;
-    for (const record of candidates) {
-      const theirs = comparable(record.patient!);
-      const exact = mine.family !== '' && mine.given !== '' && mine.birth.length >= 8 && mine.gender !== '' &&
-        mine.family === theirs.family && mine.given === theirs.given && mine.birth === theirs.birth && mine.gender === theirs.gender;
-      if (exact) return { record, score: Infinity, decision: 'deterministic' as const };
-      const s = scoreComparable(mine, theirs);
-      if (!best || s.score > best.score) best = { record, score: s.score, decision: decide(s, this.o.thresholds ?? DEFAULT_THRESHOLDS) };
+    const scored: Candidate[] = [];
+    for (const record of await this.store.candidates(blockingKeys(patient), this.o.maxCandidates ?? 5000)) {
+      if (!record.patient || record.key.authority === own.authority) continue;
+      const theirs = comparable(record.patient);
+      if (isExact(mine, theirs)) scored.push({ record, score: Infinity, decision: 'deterministic' });
+      else {
+        const s = scoreComparable(mine, theirs);
+        scored.push({ record, score: s.score, decision: decide(s, this.o.thresholds ?? DEFAULT_THRESHOLDS) });
+      }
     }
-    return best;
+    scored.sort((a, b) => b.score - a.score);
+    const best = scored[0];
+    if (!best || best.decision === 'new' || best.decision === 'review') return best;
+    const members = await this.store.members(await this.personOfRecord(best.record));
+    // Same domain: possibly a duplicate registration at the source, which is for a human to decide.
+    return members.some((m) => m.key.authority === own.authority && !m.mergedInto) ? { ...best, decision: 'review' } : best;
   }
 
   private async personOfRecord(r: IdentityRecord): Promise<string> {

@@ -23,7 +23,7 @@ export interface PersonSpec {
 const e = escapeXml;
 const SENDER = '1.2.840.114350.1.13.99998.8734';
 
-function wrapper(interaction: string, inner: string, messageId = randomUUID()): string {
+function wrapper(interaction: string, inner: string, messageId: string = randomUUID()): string {
   return (
     `<${interaction} xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ITSVersion="XML_1.0">` +
     `<id root="${messageId}"/><creationTime value="20260101120000"/>` +
@@ -71,7 +71,7 @@ export function feedMessage(kind: FeedKind, p: PersonSpec, obsolete?: { id: stri
     `<contactParty classCode="CON"/></providerOrganization></patient></subject1>` +
     `<custodian typeCode="CST"><assignedEntity classCode="ASSIGNED"><id root="${p.authority}"/></assignedEntity></custodian>` +
     `${replacement}</registrationEvent></subject></controlActProcess>`;
-  return wrapper(kind, inner, messageId);
+  return wrapper(kind, inner, messageId ?? randomUUID());
 }
 
 export function pixQueryMessage(id: { id: string; authority: string }, dataSources: readonly string[] = [], queryId = randomUUID()): string {
