@@ -5,6 +5,7 @@
  */
 import { SoapFaultError, XdsError, type RegistryErrorEntry } from '../errors';
 import type { Submission } from '../metadata/model';
+import { submissionImported, type AuditOutcome } from '../security/audit-events';
 import { NS } from '../ebxml/vocabulary';
 import { is } from '../soap/xml';
 import { readSubmitObjectsRequest } from '../ebxml/read-submit-objects';
@@ -26,7 +27,7 @@ export const handleIti42: Handler = async (req, deps, ctx) => {
     throw new SoapFaultError('Sender', 'ITI-42 expects an lcm:SubmitObjectsRequest (ebRS 3.0) in the SOAP Body');
   }
   const { submission, errors } = readSubmitObjectsRequest(req.body, 'registry');
-  const audit = (outcome: 0 | 4 | 8) => auditImport(deps, ctx, submission, outcome);
+  const audit = (outcome: AuditOutcome) => auditImport(deps, ctx, submission, outcome);
   try {
     const warnings = await registerSubmission(submission, registerDepsOf(deps), {
       transaction: 'ITI-42',
@@ -41,22 +42,8 @@ export const handleIti42: Handler = async (req, deps, ctx) => {
   }
 };
 
-/** DCM Import (110107): the registry received ITI-42 (ITI TF-2b §3.42.5.1.2). Identifiers only, no PHI. */
-async function auditImport(deps: Deps, ctx: HandlerContext, s: Submission, outcome: 0 | 4 | 8): Promise<void> {
-  const ss = s.submissionSets[0];
-  await deps.stores.audit.append({
-    eventId: '110107',
-    eventTypeCode: 'ITI-42',
-    action: 'C',
-    outcome,
-    time: deps.now().toISOString(),
-    sourceNode: ctx.peer.subject,
-    messageId: ctx.messageId,
-    objects: [
-      ...(ss?.patientId ? [{ type: 'patient', id: ss.patientId }] : []),
-      ...(ss?.uniqueId ? [{ type: 'submissionSet', id: ss.uniqueId }] : []),
-    ],
-  });
-}
+/** DCM Import (110107) for ITI-42 (ITI TF-2b §3.42.5.1.2). */
+const auditImport = (deps: Deps, ctx: HandlerContext, s: Submission, outcome: AuditOutcome): Promise<void> =>
+  deps.stores.audit.append(submissionImported('ITI-42', s, outcome, { time: deps.now(), sourceNode: ctx.peer.subject, messageId: ctx.messageId }));
 
 export const iti42ErrorBody = (errors: readonly RegistryErrorEntry[]): string => writeRegistryResponse(errors);

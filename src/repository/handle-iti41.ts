@@ -10,6 +10,7 @@
  */
 import { ConflictError, SoapFaultError, XdsCode, XdsError, type RegistryErrorEntry } from '../errors';
 import type { Submission } from '../metadata/model';
+import { submissionImported, type AuditOutcome } from '../security/audit-events';
 import { NS } from '../ebxml/vocabulary';
 import { readSubmitObjectsRequest } from '../ebxml/read-submit-objects';
 import { writeRegistryResponse } from '../ebxml/write-registry-response';
@@ -32,7 +33,7 @@ export function createIti41Handler(registryOf: RegistryClientOf = localRegistry)
     if (!sor) throw XdsError.of(XdsCode.RepositoryMetadataError, 'ProvideAndRegisterDocumentSetRequest has no lcm:SubmitObjectsRequest');
     const read = readSubmitObjectsRequest(sor, 'repository');
     const store = deps.stores.documents;
-    const audit = (outcome: 0 | 4 | 8) => auditImport(deps, ctx, read.submission, outcome);
+    const audit = (outcome: AuditOutcome) => auditImport(deps, ctx, read.submission, outcome);
     let docs: ProvidedDocuments | undefined;
     try {
       if (hasErrors(read.errors)) throw new XdsError(read.errors);
@@ -117,23 +118,9 @@ async function withoutIdenticalStored(records: readonly DocumentRecord[], store:
   return out;
 }
 
-/** DCM Import (110107): the repository received ITI-41 (ITI TF-2b §3.41.5.1.2). Identifiers only, no PHI. */
-async function auditImport(deps: Deps, ctx: HandlerContext, s: Submission, outcome: 0 | 4 | 8): Promise<void> {
-  const ss = s.submissionSets[0];
-  await deps.stores.audit.append({
-    eventId: '110107',
-    eventTypeCode: 'ITI-41',
-    action: 'C',
-    outcome,
-    time: deps.now().toISOString(),
-    sourceNode: ctx.peer.subject,
-    messageId: ctx.messageId,
-    objects: [
-      ...(ss?.patientId ? [{ type: 'patient', id: ss.patientId }] : []),
-      ...(ss?.uniqueId ? [{ type: 'submissionSet', id: ss.uniqueId }] : []),
-    ],
-  });
-}
+/** DCM Import (110107) for ITI-41 (ITI TF-2b §3.41.5.1.2). */
+const auditImport = (deps: Deps, ctx: HandlerContext, s: Submission, outcome: AuditOutcome): Promise<void> =>
+  deps.stores.audit.append(submissionImported('ITI-41', s, outcome, { time: deps.now(), sourceNode: ctx.peer.subject, messageId: ctx.messageId }));
 
 export const handleIti41: Handler = createIti41Handler();
 
