@@ -17,8 +17,9 @@ export interface ParsedReply {
 
 const num = (el: XmlElement | undefined): number | undefined => (el?.attrs.value ? Number(el.attrs.value) : undefined);
 
-export function parseReply(xml: string): ParsedReply {
-  const root = parseXml(xml);
+/** Takes the reply text, or the already parsed element (e.g. the child of soap:Body). */
+export function parseReply(xml: string | XmlElement): ParsedReply {
+  const root = typeof xml === 'string' ? parseXml(xml) : xml;
   const ack = kid(root, 'acknowledgement');
   const cap = kid(root, 'controlActProcess');
   const qa = kid(cap, 'queryAck');

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { parseXml, childOf, childrenOf, type XmlElement } from '../../src/soap/xml';
+import { parseXml, type XmlElement } from '../../src/soap/xml';
+import { registryResponseOf, type Outcome } from '../repository/pnr';
 import { NS } from '../../src/ebxml/vocabulary';
 
 const GOLDEN = readFileSync(join(__dirname, '../../fixtures/iti42/single-doc.xml'), 'utf8').replace(/<\?xml[^>]*>\s*/, '')
@@ -84,10 +85,14 @@ export function folder(o: { id: string; uid: string; pid: string; lastUpdateTime
 
 // ---- reading replies ----
 
-export interface ParsedRegistryResponse {
-  readonly status: string; // last URN segment: Success | Failure | PartialSuccess
-  readonly errors: readonly { errorCode: string; codeContext: string; severity: string }[];
-  readonly xml: string; // the rs:RegistryResponse element's envelope text (whole reply)
+export interface ParsedRegistryResponse extends Outcome {
+  readonly xml: string; // the whole SOAP reply
+}
+
+export function parseRegistryResponse(soapText: string): ParsedRegistryResponse {
+  const rr = findElement(parseXml(soapText), NS.rs, 'RegistryResponse');
+  if (!rr) throw new Error(`no rs:RegistryResponse in reply: ${soapText.slice(0, 500)}`);
+  return { ...registryResponseOf(rr), xml: soapText };
 }
 
 /** Finds the first element with this namespace and local name, depth first. */
@@ -98,17 +103,4 @@ export function findElement(el: XmlElement, ns: string, local: string): XmlEleme
     if (hit) return hit;
   }
   return undefined;
-}
-
-export function parseRegistryResponse(soapText: string): ParsedRegistryResponse {
-  const env = parseXml(soapText);
-  const rr = findElement(env, NS.rs, 'RegistryResponse');
-  if (!rr) throw new Error(`no rs:RegistryResponse in reply: ${soapText.slice(0, 500)}`);
-  const list = childOf(rr, NS.rs, 'RegistryErrorList');
-  const errors = (list ? childrenOf(list, NS.rs, 'RegistryError') : []).map((e) => ({
-    errorCode: e.attrs.errorCode ?? '',
-    codeContext: e.attrs.codeContext ?? '',
-    severity: (e.attrs.severity ?? '').split(':').pop() ?? '',
-  }));
-  return { status: (rr.attrs.status ?? '').split(':').pop() ?? '', errors, xml: soapText };
 }
