@@ -8,7 +8,8 @@ import type { RegistryErrorEntry } from '../errors';
 import { writeAck } from '../hl7v3/write-ack';
 import { writePdqResponse, writePixResponse } from '../hl7v3/write-query-response';
 import type { ReplyContext } from '../hl7v3/write-wrapper';
-import type { Handler } from '../transactions';
+import { SoapAction } from '../ebxml/vocabulary';
+import type { Handler, TransactionDef } from '../transactions';
 import { CrossReference } from './cross-reference';
 import { DEFAULT_IDENTITY_DOMAINS, NIST_AFFINITY_DOMAIN_OID, type IdentityDomains } from './domains';
 import { createIti44 } from './handle-iti44';
@@ -73,5 +74,22 @@ export function createPixHandlers(identity: IdentityStore, o: PixOptions = {}): 
     iti45ErrorBody: (errors) => writePixResponse(none, ctx(), reply(errors), []),
     iti47ErrorBody: (errors) => writePdqResponse(none, ctx(), reply(errors), []),
     crossReference: xref,
+  };
+}
+
+/**
+ * Handler and error body per wsa:Action, for attaching to the ITI-44/45/47 rows of TRANSACTIONS (several rows
+ * share a TransactionId, so rows are matched by action): `TRANSACTIONS.map((t) => ({ ...t, ...rows[t.action] }))`.
+ */
+export function pixRowsByAction(h: PixHandlers): Readonly<Record<string, Pick<TransactionDef, 'handler' | 'errorBody'>>> {
+  const feed = { handler: h.iti44, errorBody: h.iti44ErrorBody };
+  return {
+    [SoapAction.iti44Add]: feed,
+    [SoapAction.iti44Revise]: feed,
+    [SoapAction.iti44Merge]: feed,
+    [SoapAction.iti45]: { handler: h.iti45, errorBody: h.iti45ErrorBody },
+    [SoapAction.iti47]: { handler: h.iti47, errorBody: h.iti47ErrorBody },
+    [SoapAction.iti47Continue]: { handler: h.iti47Continue, errorBody: h.iti47ErrorBody },
+    [SoapAction.iti47Cancel]: { handler: h.iti47Cancel, errorBody: h.iti44ErrorBody },
   };
 }

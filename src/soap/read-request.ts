@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { SoapFaultError } from '../errors';
-import { readEnvelope } from './envelope';
+import { readEnvelope, type EnvelopeParts } from './envelope';
 import { receiverFault, senderFault, tooLarge, unsupportedMedia, versionMismatch } from './faults';
 import { contentIdFromHref, isValidBoundary, normaliseContentId, parseMediaType, type MediaType } from './media-type';
 import { readMultipart } from './mime-read';
@@ -23,15 +23,8 @@ export interface Attachment<T> {
   readonly stored: T;
 }
 
-export interface SoapRequest<T> {
-  readonly envelope: XmlElement;
-  readonly header?: XmlElement;
-  /** The single element child of soap:Body. */
-  readonly body: XmlElement;
-  readonly action: string;
-  readonly messageId?: string;
-  readonly to?: string;
-  readonly replyTo?: string;
+/** The envelope's parts (body = the single element child of soap:Body) plus the MTOM attachments. */
+export interface SoapRequest<T> extends EnvelopeParts {
   /** Key: normalised Content-ID (no `<>`, percent-decoded). */
   readonly attachments: ReadonlyMap<string, Attachment<T>>;
   readonly mtom: boolean;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { SoapAction } from '../../src/ebxml/vocabulary';
-import { createPixHandlers } from '../../src/patient-identity/create-pix-handlers';
-import { TRANSACTIONS, type Handler, type TransactionDef } from '../../src/transactions';
+import { createPixHandlers, pixRowsByAction } from '../../src/patient-identity/create-pix-handlers';
+import { TRANSACTIONS } from '../../src/transactions';
 import { childOf, parseXml } from '../../src/soap/xml';
 import { NS } from '../../src/ebxml/vocabulary';
 import { feedMessage, pdqQueryMessage, pixQueryMessage } from '../hl7v3/messages';
@@ -31,16 +31,8 @@ describe('PIX/PDQ over the HTTPS server', () => {
     const opened = openIdentityDb(join(dir, 'identity.db'));
     db = opened.db;
     const h = createPixHandlers(opened.identity);
-    const byAction: Record<string, Pick<TransactionDef, 'handler' | 'errorBody'>> = {
-      [SoapAction.iti44Add]: { handler: h.iti44, errorBody: h.iti44ErrorBody },
-      [SoapAction.iti44Revise]: { handler: h.iti44, errorBody: h.iti44ErrorBody },
-      [SoapAction.iti44Merge]: { handler: h.iti44, errorBody: h.iti44ErrorBody },
-      [SoapAction.iti45]: { handler: h.iti45, errorBody: h.iti45ErrorBody },
-      [SoapAction.iti47]: { handler: h.iti47, errorBody: h.iti47ErrorBody },
-      [SoapAction.iti47Continue]: { handler: h.iti47Continue as Handler, errorBody: h.iti47ErrorBody },
-      [SoapAction.iti47Cancel]: { handler: h.iti47Cancel as Handler, errorBody: h.iti44ErrorBody },
-    };
-    server = await startTestServer({}, { transactions: TRANSACTIONS.map((t) => ({ ...t, ...byAction[t.action] })) });
+    const rows = pixRowsByAction(createPixHandlers(opened.identity));
+    server = await startTestServer({}, { transactions: TRANSACTIONS.map((t) => ({ ...t, ...rows[t.action] })) });
   });
 
   after(async () => {
