@@ -22,6 +22,7 @@ import { ensureRepositoryId } from './repository-id';
 import { applyServerLimits, httpsOptions, readTlsFiles } from './tls';
 import { watchTlsFailures } from './tls-alerts';
 import { implementedTransactions } from './transaction-table';
+import { startBlobSweeper } from './blob-sweeper';
 import type { RemoteRegistryOptions } from '../repository/registry-client-remote';
 
 export interface StartOptions {
@@ -132,6 +133,11 @@ async function startListeners(
     await closeGracefully(https, 0);
     throw err;
   }
+  const sweeper = startBlobSweeper(stores.documents, {
+    olderThanMs: config.pendingBlobMaxAgeMs,
+    everyMs: Math.max(1000, Math.min(60_000, config.pendingBlobMaxAgeMs)),
+    log,
+  });
   state.ready = true;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -139,6 +145,7 @@ async function startListeners(
       state.ready = false;
       await closeGracefully(https, config.shutdownTimeoutMs);
       await closeGracefully(admin, 0);
+      await sweeper.stop();
       await stores.close();
     })());
   return { url: `https://localhost:${port}`, adminUrl: `http://${config.adminHost}:${adminPort}`, deps, stop };

@@ -31,6 +31,8 @@ export interface Config {
   readonly maxDocumentBytes: number;
   readonly maxQueryResults: number;
   readonly shutdownTimeoutMs: number;
+  /** Pending (uncommitted) document blobs older than this are swept; longer than the slowest upload. */
+  readonly pendingBlobMaxAgeMs: number;
   /** When set, ITI-41 registers through this remote Document Registry (ITI-42 over mutual TLS). */
   readonly remoteRegistry?: RemoteRegistryConfig;
 }
@@ -85,6 +87,7 @@ const EnvSchema = z.object({
   MAX_DOCUMENT_BYTES: optional(int(1, 2 ** 50)),
   MAX_QUERY_RESULTS: optional(int(1, 1_000_000)),
   SHUTDOWN_TIMEOUT_MS: optional(int(0, 600_000)),
+  PENDING_BLOB_MAX_AGE_MS: optional(int(1000, 7 * 24 * 3_600_000)),
   REGISTRY_URL: optional(z.string().regex(/^https:\/\/\S+$/, 'must be an https:// URL (the registry is reached over mutual TLS)')),
   REGISTRY_TLS_CA: optional(path),
   REGISTRY_TLS_CERT: optional(path),
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES ?? 1024 * MiB,
     maxQueryResults: e.MAX_QUERY_RESULTS ?? 5000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    pendingBlobMaxAgeMs: e.PENDING_BLOB_MAX_AGE_MS ?? 3_600_000,
     remoteRegistry: remoteRegistry(e),
   };
   return Object.freeze(config);
