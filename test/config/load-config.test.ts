@@ -26,7 +26,9 @@ describe('config/loadConfig', () => {
       maxDocumentBytes: 1024 * 1024 * 1024,
       maxQueryResults: 5000,
       shutdownTimeoutMs: 10000,
+      pendingBlobMaxAgeMs: 3_600_000,
     });
+    expect(c.remoteRegistry).to.equal(undefined);
     expect(c.tls).to.equal(undefined);
     expect(c.mongodbUri).to.equal(undefined);
     expect(c.repositoryUniqueId).to.equal(undefined);
@@ -58,6 +60,11 @@ describe('config/loadConfig', () => {
       MAX_DOCUMENT_BYTES: '5000000',
       MAX_QUERY_RESULTS: '10',
       SHUTDOWN_TIMEOUT_MS: '0',
+      PENDING_BLOB_MAX_AGE_MS: '60000',
+      REGISTRY_URL: 'https://registry.example:8443/xds/registry',
+      REGISTRY_TLS_CA: '/r-ca.pem',
+      REGISTRY_TLS_CERT: '/r-cert.pem',
+      REGISTRY_TLS_KEY: '/r-key.pem',
     });
     expect(c).to.deep.equal({
       port: 0,
@@ -75,6 +82,11 @@ describe('config/loadConfig', () => {
       maxDocumentBytes: 5000000,
       maxQueryResults: 10,
       shutdownTimeoutMs: 0,
+      pendingBlobMaxAgeMs: 60000,
+      remoteRegistry: {
+        url: 'https://registry.example:8443/xds/registry',
+        tls: { caPath: '/r-ca.pem', certPath: '/r-cert.pem', keyPath: '/r-key.pem' },
+      },
     });
   });
 
