@@ -1,8 +1,14 @@
-/** `npm run bench -- <name>`: runs one benchmark script from bench/ (iti42 = B1). */
+/** `npm run bench -- <name>`: runs one benchmark script from bench/ (iti42 = B1, iti41 = B2/B3, iti18 = B4/B5, iti43 = B6). */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const SCRIPTS: Record<string, string> = { iti42: 'iti42-register.ts', serialise: 'serialise-leafclass.ts' };
+const SCRIPTS: Record<string, string> = {
+  iti42: 'iti42-register.ts',
+  iti41: 'iti41-ingest.ts',
+  iti18: 'iti18-query.ts',
+  iti43: 'iti43-retrieve.ts',
+  serialise: 'serialise-leafclass.ts',
+};
 const name = process.argv[2] ?? '';
 const script = SCRIPTS[name];
 if (!script) {

@@ -87,7 +87,7 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
   const stores = await openStores({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, log });
   let running: RunningTessera;
   try {
-    const table = o.transactions ?? implementedTransactions({ remoteRegistry });
+    const table = o.transactions ?? implementedTransactions({ remoteRegistry, identity: stores.identity });
     running = await startListeners(config, log, tls, stores, repositoryUniqueId, table);
   } catch (err) {
     await stores.close().catch(() => undefined);

@@ -4,7 +4,7 @@
  */
 import type { Patient, PatientKey } from '../patient-identity/model';
 import { PDQ_MATCH_CODE } from './vocabulary';
-import { ad, keyII, pn, tel, attr } from './write-datatypes';
+import { ad, attr, ii, keyII, pn, tel } from './write-datatypes';
 
 /** HL7 RoleCode MTH: mother (personalRelationship code; ITI TF-2b §3.47.4.1.2 mothersMaidenName). */
 const ROLE_CODE_SYSTEM = '2.16.840.1.113883.5.111';
@@ -14,7 +14,7 @@ const otherIds = (ids: readonly PatientKey[]): string =>
     .map(
       (k) =>
         `<asOtherIDs classCode="PAT">${keyII('id', k)}<scopingOrganization classCode="ORG" determinerCode="INSTANCE">` +
-        `<id root="${k.authority}"/></scopingOrganization></asOtherIDs>`,
+        `${ii('id', { root: k.authority })}</scopingOrganization></asOtherIDs>`,
     )
     .join('');
 
@@ -22,7 +22,7 @@ function registrationEvent(patient: string, custodianOid: string): string {
   return (
     `<subject typeCode="SUBJ"><registrationEvent classCode="REG" moodCode="EVN"><id nullFlavor="NA"/>` +
     `<statusCode code="active"/><subject1 typeCode="SBJ">${patient}</subject1>` +
-    `<custodian typeCode="CST"><assignedEntity classCode="ASSIGNED"><id root="${custodianOid}"/></assignedEntity></custodian>` +
+    `<custodian typeCode="CST"><assignedEntity classCode="ASSIGNED">${ii('id', { root: custodianOid })}</assignedEntity></custodian>` +
     `</registrationEvent></subject>`
   );
 }

@@ -28,6 +28,8 @@ export interface PixOptions {
   readonly custodianOid?: string;
   readonly thresholds?: Thresholds;
   readonly resultSets?: ResultSetLimits;
+  /** Most patients per PDQ response page (default 100). */
+  readonly pageSize?: number;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -58,6 +60,7 @@ export function createPixHandlers(identity: IdentityStore, o: PixOptions = {}): 
     deviceOid,
     custodianOid: o.custodianOid ?? deviceOid,
     resultSets: new ResultSets(o.resultSets ?? DEFAULT_RESULT_SET_LIMITS, () => now().getTime()),
+    pageSize: o.pageSize ?? 100,
   };
   const ctx = (): ReplyContext => ({ messageId: randomUUID(), now: now(), deviceOid });
   const details = (errors: readonly RegistryErrorEntry[]) =>

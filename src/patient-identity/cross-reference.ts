@@ -181,6 +181,8 @@ export class CrossReference {
       if (!old) throw new IdentityError('unknown-id', 'the obsolete identifier is not known', obsolete);
       const into = survivor.ids[0]!;
       if (keyEquals(into, obsolete)) throw new IdentityError('conflict', 'an identifier cannot be merged into itself', obsolete);
+      // A merge joins two ids of one domain (ITI TF-2b §3.44.4.1.3); across domains that is a link, not a merge.
+      if (into.authority !== obsolete.authority) throw new IdentityError('conflict', 'the obsolete id is in another domain than the survivor', obsolete);
       if (old.mergedInto) {
         if (keyEquals(old.mergedInto, into)) return { ...(await this.feedNow(survivor)), decision: 'existing' };
         throw new IdentityError('conflict', 'the obsolete identifier is already merged into another', obsolete);

@@ -9,13 +9,13 @@ import { tryHeader } from '../hl7v3/read-message';
 import { writeAck } from '../hl7v3/write-ack';
 import type { Handler } from '../transactions';
 import { IdentityError } from './identity-error';
-import type { PatientKey } from './model';
+import type { PatientIndex } from './ports';
 import { audit, errorAck, replyContext, type PixContext } from './pix-context';
 
 const MERGE_PRIOR_LOCATION =
   '/hl7:PRPA_IN201304UV02/hl7:controlActProcess/hl7:subject/hl7:registrationEvent/hl7:replacementOf/hl7:priorRegistration/hl7:subject1/hl7:priorRegisteredRole/hl7:id';
 
-async function apply(pix: PixContext, ev: FeedEvent, patients: { add(k: PatientKey): Promise<boolean>; merge(a: PatientKey, b: PatientKey): Promise<void> }) {
+async function apply(pix: PixContext, ev: FeedEvent, patients: PatientIndex) {
   const outcome = ev.kind === 'merge' ? await pix.xref.merge(ev.patient, ev.obsolete) : await pix.xref.feed(ev.patient);
   for (const key of outcome.accepted) await patients.add(key);
   if (ev.kind === 'merge') {

@@ -2,12 +2,13 @@
  * ITI-47 Patient Demographics Query HL7 V3 (ITI TF-2b §3.47): PRPA_IN201305UV02 → PRPA_IN201306UV02, and the
  * continuation protocol QUQI_IN000003UV01 (§3.47.4.3): with initialQuantity, the first page is sent and the
  * rest kept (result-sets.ts) until continued, cancelled or expired.
- * Unknown otherIDsScopingOrganization → AE/AE with detail 204 per domain (§3.47.4.1.3 case 3); no match → AA/NF.
+ * Unknown otherIDsScopingOrganization → AE/AE with detail 204 per domain (§3.47.4.1.3 case 3); no match → AA/NF;
+ * no parameter to match on → AE/QE. Pages never exceed the configured page size.
  */
 import { readContinuation, readPdqQuery, pdqScopingLocation, type PdqQuery } from '../hl7v3/read-pdq-query';
 import { tryHeader, type MessageHeader } from '../hl7v3/read-message';
 import type { InstanceId } from '../hl7v3/read-datatypes';
-import { Interaction } from '../hl7v3/vocabulary';
+import { ACK_DETAIL_CODE_SYSTEM, AckDetailCode, Interaction } from '../hl7v3/vocabulary';
 import { writeAck } from '../hl7v3/write-ack';
 import type { PdqMatch } from '../hl7v3/write-patient';
 import { writePdqResponse, type QueryReply } from '../hl7v3/write-query-response';
@@ -29,6 +30,11 @@ async function toMatch(pix: PixContext, hit: PdqHit, scoping: readonly string[])
   return { ids: [hit.record.key], otherIds, patient: hit.record.patient!, confidence: hit.confidence };
 }
 
+const hasCriteria = (q: PdqQuery): boolean => {
+  const c = q.criteria;
+  return c.names.length + c.addresses.length + c.ids.length + c.telecoms.length > 0 || !!c.birthTime || !!c.gender || !!c.mothersMaidenName;
+};
+
 function scopingErrors(pix: PixContext, q: PdqQuery): AckDetail[] {
   return q.scopingOrganizations.flatMap((oid, i) =>
     isKnownDomain(pix.xref.domains, oid) ? [] : [detail204(`unknown scoping organization ${oid}`, pdqScopingLocation(i))],
@@ -48,11 +54,20 @@ async function answer(pix: PixContext, q: PdqQuery): Promise<{ reply: Omit<Query
   const base = { queryId: q.queryId, queryByParameter: q.queryByParameter };
   const errors = scopingErrors(pix, q);
   if (errors.length > 0) return { reply: { ...base, ack: 'AE', details: errors, responseCode: 'AE' }, matches: [] };
+  if (!hasCriteria(q)) {
+    const d: AckDetail = { typeCode: 'E', code: AckDetailCode.requiredFieldMissing, codeSystem: ACK_DETAIL_CODE_SYSTEM, text: 'the query has no parameter to match on' };
+    return { reply: { ...base, ack: 'AE', details: [d], responseCode: 'QE' }, matches: [] };
+  }
   const hits = await searchPatients(pix.xref, q.criteria, q.minimumDegreeMatch ?? 0);
   const all = (await Promise.all(hits.map((h) => toMatch(pix, h, q.scopingOrganizations)))).filter((m): m is PdqMatch => !!m);
   if (all.length === 0) return { reply: { ...base, ack: 'AA', details: [], responseCode: 'NF' }, matches: [] };
-  const size = q.initialQuantity && q.initialQuantity > 0 ? q.initialQuantity : all.length;
-  if (size >= all.length || !q.queryId) return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: all.slice(0, size) };
+  // Without initialQuantity the page is still bounded: the rest waits for a continuation like any other.
+  const size = Math.min(q.initialQuantity && q.initialQuantity > 0 ? q.initialQuantity : pix.pageSize, pix.pageSize);
+  if (size >= all.length) return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: all };
+  if (!q.queryId) {
+    const quantities = { total: all.length, current: size, remaining: all.length - size };
+    return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: all.slice(0, size), quantities };
+  }
   pix.resultSets.put({ queryId: q.queryId, matches: all, offset: 0, queryByParameter: q.queryByParameter });
   const p = page(pix, pix.resultSets.get(q.queryId)!, size);
   return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: p.matches, quantities: p.q };
@@ -94,7 +109,7 @@ export const createIti47Continue =
       const c = readContinuation(req.body);
       const set = c.queryId ? pix.resultSets.get(c.queryId) : undefined;
       if (!set || c.cancel) return unknownSet(pix, c.header, c.queryId, deps);
-      const p = page(pix, set, c.continuationQuantity && c.continuationQuantity > 0 ? c.continuationQuantity : set.matches.length);
+      const p = page(pix, set, Math.min(c.continuationQuantity && c.continuationQuantity > 0 ? c.continuationQuantity : pix.pageSize, pix.pageSize));
       const r = { ack: 'AA' as const, details: [], responseCode: 'OK' as const, queryId: set.queryId, queryByParameter: set.queryByParameter, custodianOid: pix.custodianOid };
       return { body: writePdqResponse(c.header, replyContext(pix, deps), r, p.matches, p.q), count: p.matches.length };
     } catch (err) {

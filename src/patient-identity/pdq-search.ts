@@ -6,9 +6,8 @@
  */
 import type { PdqCriteria } from '../hl7v3/read-pdq-query';
 import type { CrossReference } from './cross-reference';
-import type { IdentityRecord } from './identity-ports';
+import type { BlockingKeys, IdentityRecord } from './identity-ports';
 import type { Address, Patient, PatientKey, PatientName } from './model';
-import { blockingKeys } from './matching/blocking';
 import { jaroWinkler } from './matching/jaro-winkler';
 import { norm } from './matching/normalise';
 
@@ -68,22 +67,24 @@ export function matchPatient(c: PdqCriteria, p: Patient, fuzzy = false): number 
   return scores.length === 0 ? 1 : scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 
+/**
+ * Blocking for an exact query: a record can only match if its birth year equals the query's, or its first
+ * family/given name starts with the query's (3 letters or more). Criteria are ANDed, so one usable key is
+ * enough to bound the search. Inexact names (SRCH) can differ anywhere: those scan.
+ */
+function queryBlocking(c: PdqCriteria): BlockingKeys | undefined {
+  if (c.names.some((n) => n.use?.split(/\s+/).includes('SRCH'))) return undefined;
+  const first = c.names[0];
+  const parts = [norm(first?.family.join('')), norm(first?.given[0])].filter((p) => p.length >= 3).map((p) => p.slice(0, 3));
+  // A birth year alone blocks; a query part shorter than 3 letters cannot (the stored keys have 3).
+  const birthYear = c.birthTime && c.birthTime.length >= 4 ? c.birthTime.slice(0, 4) : undefined;
+  if (birthYear) return { birthYear, nameKeys: [] };
+  return parts.length > 0 ? { nameKeys: [parts[0]!] } : undefined;
+}
+
 async function candidateRecords(xref: CrossReference, c: PdqCriteria): Promise<IdentityRecord[]> {
-  const probe: Patient = {
-    ids: [],
-    otherIds: [],
-    names: c.names.slice(0, 1),
-    birthTime: c.birthTime,
-    addresses: [],
-    telecoms: [],
-  };
-  const keys = blockingKeys(probe);
-  // Fuzzy names can differ in their first letters: scan rather than block when inexact matching is asked for.
-  const fuzzy = c.names.some((n) => n.use?.includes('SRCH'));
-  if (!fuzzy && (keys.birthYear || keys.nameKeys.length > 0) && c.birthTime?.length !== 4) {
-    return xref.store.candidates(keys, SCAN_LIMIT);
-  }
-  return xref.store.scan(SCAN_LIMIT);
+  const keys = queryBlocking(c);
+  return keys ? xref.store.candidates(keys, SCAN_LIMIT) : xref.store.scan(SCAN_LIMIT);
 }
 
 /** Identifier criteria: the persons holding all of them. */

@@ -18,6 +18,8 @@ export interface PixContext {
   readonly deviceOid: string;
   readonly custodianOid: string;
   readonly resultSets: ResultSets;
+  /** Most patients in one PDQ response page (initialQuantity / continuationQuantity are capped to it). */
+  readonly pageSize: number;
 }
 
 export const replyContext = (pix: PixContext, deps: Deps): ReplyContext => ({

@@ -20,6 +20,8 @@ export interface PatientIndex {
   status(key: PatientKey): Promise<PatientStatus>;
   /** Records that `from` was merged into `into`; `from` is then rejected by the registry. */
   merge(from: PatientKey, into: PatientKey): Promise<void>;
+  /** Undoes the merge of `from` (a no-op when it was not merged); its documents are its own again. */
+  unmerge(from: PatientKey): Promise<void>;
   /** Every identifier whose documents belong to `key` (itself plus those merged into it, transitively). */
   aliases(key: PatientKey): Promise<PatientKey[]>;
 }

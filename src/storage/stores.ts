@@ -3,6 +3,7 @@ import type { RegistryStore } from '../registry/ports';
 import type { DocumentStore } from '../repository/ports';
 import type { PatientIndex } from '../patient-identity/ports';
 import type { AuditStore } from '../security/ports';
+import type { IdentityStore } from '../patient-identity/identity-ports';
 
 export interface Stores {
   readonly kind: 'sqlite' | 'mongodb';
@@ -10,5 +11,7 @@ export interface Stores {
   readonly documents: DocumentStore;
   readonly patients: PatientIndex;
   readonly audit: AuditStore;
+  /** The PIX/PDQ cross-reference; absent on MongoDB until its adapter exists (PIX/PDQ then answer 'not implemented'). */
+  readonly identity?: IdentityStore;
   close(): Promise<void>;
 }

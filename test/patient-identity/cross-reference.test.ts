@@ -110,6 +110,7 @@ describe('cross-reference', () => {
     await xref.feed(p('a3', A, 'Third', 'Record'));
     await expectRejects(xref.merge(p('a3', A, 'Third', 'Record'), { id: 'a1', authority: A }), 'conflict');
     await expectRejects(xref.merge(p('a3', A, 'Third', 'Record'), { id: 'zz', authority: A }), 'unknown-id');
+    await expectRejects(xref.merge(p('a3', A, 'Third', 'Record'), { id: 'b1', authority: B }), 'conflict'); // across domains
 
     const row = await xref.unmerge({ id: 'a1', authority: A });
     expect(row?.into).to.deep.equal({ id: 'a2', authority: A });

@@ -7,6 +7,9 @@ import { expect } from 'chai';
 import { SoapAction } from '../../src/ebxml/vocabulary';
 import { NIST_AFFINITY_DOMAIN_OID } from '../../src/patient-identity/domains';
 import { keyToCx } from '../../src/patient-identity/model';
+import { unmergePatient } from '../../src/patient-identity/unmerge';
+import { iti44AddMessage, newPatientId } from '../../src/conformance/patient-feed';
+import { parseCx } from '../../src/metadata/hl7-types';
 import { validateHl7v3Many, type Hl7v3Interaction } from '../hl7v3/hl7v3-schema';
 import { continuationMessage, feedMessage, pdqQueryMessage, pixQueryMessage, type PersonSpec } from '../hl7v3/messages';
 import { parseReply } from '../hl7v3/responses';
@@ -60,6 +63,14 @@ describe('PIX/PDQ handlers', () => {
     expect(pixIds(only)).to.deep.equal([cx('EID1', ENT)]);
   });
 
+  it('accepts the conformance runner’s ITI-44 feed (enterprise-domain ids stay distinct persons)', async () => {
+    const ids = [newPatientId(), newPatientId()];
+    for (const id of ids) expect(parseReply(await env.call(env.pix.iti44, iti44AddMessage(id))).ack).to.equal('AA');
+    for (const id of ids) expect(await env.stores.patients.status(parseCx(id)!)).to.deep.equal({ state: 'active' });
+    const r = await pix(parseCx(ids[0]!)!.id, ENT);
+    expect([r.ack, r.responseCode]).to.deep.equal(['AA', 'NF']); // no other ids: the two runner patients were not linked
+  });
+
   it('ITI-45: a known patient with nothing in the requested domain → NF; unknown id / domains → AE 204 at the location', async () => {
     await feed('PRPA_IN201301UV02', { id: 'a1', authority: A, family: 'Solo', given: 'Han' });
     const nf = await pix('a1', A, [B]);
@@ -101,7 +112,8 @@ describe('PIX/PDQ handlers', () => {
     expect([unknownOld.ack, unknownOld.details[0]!.code]).to.deep.equal(['AE', '204']);
     expect(unknownOld.details[0]!.location).to.match(/priorRegisteredRole\/hl7:id$/);
 
-    await env.pix.crossReference.unmerge({ id: 'old', authority: A });
+    const undone = await unmergePatient(env.pix.crossReference, env.stores.patients, { id: 'old', authority: A });
+    expect(undone?.into).to.deep.equal({ id: 'new', authority: A });
     expect(pixIds(await pix('new', A))).to.not.include(cx('b7', B));
     expect(pixIds(await pix('old', A))).to.include(cx('b7', B)).and.not.include(cx('new', A));
   });
@@ -160,6 +172,21 @@ describe('PIX/PDQ handlers', () => {
       const bad = await pdq({ family: 'Jones', scoping: [B, 'x', 'y'] });
       expect([bad.ack, bad.responseCode, bad.patients.length]).to.deep.equal(['AE', 'AE', 0]);
       expect(bad.details.map((d) => d.location?.match(/\[(\d)\]/)?.[1])).to.deep.equal(['2', '3']);
+    });
+
+    it('a query with nothing to match on → AE/QE; the page size caps a response without initialQuantity', async () => {
+      const empty = await pdq({ scoping: [B] });
+      expect([empty.ack, empty.responseCode, empty.details[0]!.code]).to.deep.equal(['AE', 'QE', '101']);
+      const small = await openIdentityEnv({ pageSize: 2 });
+      try {
+        for (const id of ['x1', 'x2', 'x3']) await small.call(small.pix.iti44, feedMessage('PRPA_IN201301UV02', { id, authority: A, family: 'Many', given: id }));
+        const r = keep(await small.call(small.pix.iti47, pdqQueryMessage({ family: 'Many', queryId: 'QS' })));
+        expect(r.quantities).to.deep.equal({ total: 3, current: 2, remaining: 1 });
+        const rest = keep(await small.call(small.pix.iti47Continue, continuationMessage('QS', false, 50)));
+        expect(rest.quantities).to.deep.equal({ total: 3, current: 1, remaining: 0 });
+      } finally {
+        await small.close();
+      }
     });
 
     it('initialQuantity pages; continuation returns the rest; cancel drops the set', async () => {

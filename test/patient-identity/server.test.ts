@@ -30,7 +30,6 @@ describe('PIX/PDQ over the HTTPS server', () => {
     dir = await mkdtemp(join(tmpdir(), 'tessera-pix-srv-'));
     const opened = openIdentityDb(join(dir, 'identity.db'));
     db = opened.db;
-    const h = createPixHandlers(opened.identity);
     const rows = pixRowsByAction(createPixHandlers(opened.identity));
     server = await startTestServer({}, { transactions: TRANSACTIONS.map((t) => ({ ...t, ...rows[t.action] })) });
   });

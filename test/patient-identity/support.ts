@@ -4,6 +4,7 @@
  * layout production will have once the migration is added to db-sqlite.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import pino from 'pino';
 import { OPEN_AFFINITY_DOMAIN } from '../../src/metadata/affinity-domain';
 import { parseXml } from '../../src/soap/xml';
 import { openSqliteStores, type SqliteStores } from '../../src/storage/sqlite/open-sqlite';
-import { IDENTITY_SCHEMA_SQL, SqliteIdentityStore } from '../../src/storage/sqlite/identity-sqlite';
+import { SqliteIdentityStore } from '../../src/storage/sqlite/identity-sqlite';
+import { openDb } from '../../src/storage/sqlite/db-sqlite';
 import { createPixHandlers, type PixHandlers, type PixOptions } from '../../src/patient-identity/create-pix-handlers';
 import type { Deps, Handler, HandlerContext } from '../../src/transactions';
 import type { SoapRequest } from '../../src/soap/read-request';
@@ -30,11 +32,9 @@ export interface IdentityEnv {
   close(): Promise<void>;
 }
 
-export function openIdentityDb(file = ':memory:'): { db: Database.Database; identity: SqliteIdentityStore } {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 10000');
-  db.exec(IDENTITY_SCHEMA_SQL);
+/** The identity store on a migrated tessera.db (a temp file when none is given). */
+export function openIdentityDb(file?: string): { db: Database.Database; identity: SqliteIdentityStore } {
+  const db = openDb(file ?? join(mkdtempSync(join(tmpdir(), 'tessera-id-')), 'tessera.db'));
   return { db, identity: new SqliteIdentityStore(db) };
 }
 

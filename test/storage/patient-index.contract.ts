@@ -1,4 +1,4 @@
-/** PatientIndex contract: add, status, merge (transitive, cycle refusal), aliases. */
+/** PatientIndex contract: add, status, merge (transitive, cycle refusal), unmerge, aliases. */
 import { expect } from 'chai';
 import type { PatientKey } from '../../src/patient-identity/ports';
 import type { Stores } from '../../src/storage/stores';
@@ -56,4 +56,15 @@ export function patientIndexContract(open: OpenStores): void {
     expect(refused).to.equal(3);
     expect(await s.patients.status(k('C'))).to.deep.equal({ state: 'active' });
   });
+
+  it('unmerges: the identifier is active again and no longer an alias of the survivor', async () => {
+    await s.patients.merge(k('A'), k('B'));
+    await s.patients.unmerge(k('A'));
+    expect(await s.patients.status(k('A'))).to.deep.equal({ state: 'active' });
+    expect(sortKeys(await s.patients.aliases(k('B')))).to.deep.equal(sortKeys([k('B')]));
+    await s.patients.unmerge(k('A')); // not merged any more: a no-op
+    await s.patients.merge(k('A'), k('B')); // and it can be merged again
+    expect(await s.patients.status(k('A'))).to.deep.equal({ state: 'merged', survivor: k('B') });
+  });
+
 }

@@ -46,6 +46,10 @@ export class MongoPatientIndex implements PatientIndex {
     return (await this.ids.findOne({ id: k.id, authority: k.authority })) ? { state: 'active' } : { state: 'unknown' };
   }
 
+  async unmerge(from: PatientKey): Promise<void> {
+    await this.merges.deleteOne({ 'from.id': from.id, 'from.authority': from.authority });
+  }
+
   async merge(from: PatientKey, into: PatientKey): Promise<void> {
     await this.h.tx(async (session) => {
       if (same(await this.survivor(into, session), from)) {

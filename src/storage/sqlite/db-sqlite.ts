@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { likeToRegExp } from '../like-pattern';
+import { IDENTITY_SCHEMA_SQL } from './identity-sqlite';
 
 export type Db = Database.Database;
 
@@ -75,6 +76,7 @@ const migrations: readonly string[] = [
 
   CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, json TEXT NOT NULL);
   `,
+  IDENTITY_SCHEMA_SQL,
 ];
 
 export const schemaVersion = migrations.length;

@@ -7,6 +7,7 @@ import { openDb } from './db-sqlite';
 import { FileDocumentStore } from './documents-sqlite';
 import { SqlitePatientIndex } from './patients-sqlite';
 import { SqliteRegistryStore } from './registry-sqlite';
+import { SqliteIdentityStore } from './identity-sqlite';
 
 export interface SqliteStores extends Stores {
   readonly kind: 'sqlite';
@@ -24,6 +25,7 @@ export async function openSqliteStores(dataDir: string): Promise<SqliteStores> {
       documents,
       patients: new SqlitePatientIndex(db),
       audit: new SqliteAuditStore(db),
+      identity: new SqliteIdentityStore(db),
       close: async () => {
         if (db.open) db.close();
       },

@@ -44,6 +44,10 @@ export class SqlitePatientIndex implements PatientIndex {
     return known ? { state: 'active' } : { state: 'unknown' };
   }
 
+  async unmerge(from: PatientKey): Promise<void> {
+    this.db.prepare('DELETE FROM patient_merges WHERE from_id = ? AND from_authority = ?').run(from.id, from.authority);
+  }
+
   async merge(from: PatientKey, into: PatientKey): Promise<void> {
     this.db
       .transaction(() => {

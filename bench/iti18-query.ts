@@ -1,0 +1,124 @@
+/**
+ * B4 + B5 (../shared/reference/performance.md §5.2/§5.3): ITI-18 stored queries against a registry holding
+ * the seeded dataset of bench/lib/dataset.ts (BENCH_DOCS entries, default 100k = "S"), loaded through the
+ * store before the server starts.
+ *
+ *   npm run bench -- iti18                        (S: 100k entries)
+ *   BENCH_DOCS=1000000 npm run bench -- iti18     (M: 1M entries; see BENCHMARKS.md for the build time)
+ *
+ * B4: FindDocuments(patientId, Approved) for patients with 10 entries, LeafClass: closed loop (max rate)
+ * and open loop at BENCH_RATES; the heavy patient (1,000 entries), LeafClass and ObjectRef.
+ * B5: GetDocuments (1, 10, 100 UUIDs), FindSubmissionSets, GetAll, FindFolders, GetRelatedDocuments.
+ * Server on core 0, this load generator on core 1. Results: markdown + bench/results/b4b5-<ts>.json.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDataset } from './lib/dataset';
+import { closedLoop, devPki, openLoop, type LoadResult } from './lib/load';
+import { startServerProcess, type ServerProcess } from './lib/server-process';
+import { measureLimits, measureTransferLimits } from './lib/limits';
+import { iti18Queries } from './lib/soap-requests';
+import { postText } from './lib/stream-load';
+import { passMiss, pinLoadGenerator, runContext, table, writeResult } from './lib/report';
+
+const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const RATES = (process.env.BENCH_RATES ?? '100,250,500').split(',').map(Number);
+const SEED = Number(process.env.BENCH_SEED ?? 42);
+const KEEP_STATS = process.env.BENCH_KEEP_STATS === '1';
+
+interface Row extends LoadResult {
+  readonly scenario: string;
+  readonly mode: string;
+  readonly cpuMsPerRequest: number;
+  readonly responseKB: number;
+  readonly objects: number;
+  readonly target: string;
+  readonly verdict: string;
+}
+
+const HEADERS = { 'content-type': 'application/soap+xml; charset=UTF-8' };
+const ok = (status: number, body: string) => status === 200 && body.includes('ResponseStatusType:Success');
+const countObjects = (body: string) => (body.match(/<rim:(ExtrinsicObject|RegistryPackage|ObjectRef|Association) /g) ?? []).length;
+
+async function probe(server: ServerProcess, tls: ReturnType<typeof devPki>, body: string): Promise<{ kb: number; objects: number }> {
+  const r = await postText(server.url, tls, '/xds/registry', body, HEADERS['content-type']);
+  if (!ok(r.status, r.body)) throw new Error(`query failed (${r.status}): ${r.body.slice(0, 600)}`);
+  return { kb: Buffer.byteLength(r.body) / 1024, objects: countObjects(r.body) };
+}
+
+async function main(): Promise<void> {
+  pinLoadGenerator();
+  const context = runContext();
+  const limits = await measureLimits();
+  const dataDir = await mkdtemp(join(tmpdir(), 'tessera-b4-'));
+  const dataset = await buildDataset({ dataDir, docs: DOCS, seed: SEED, keepStats: KEEP_STATS, progress: (l) => process.stderr.write(`${l}\n`) });
+  process.stderr.write(`dataset: ${dataset.documentEntries} entries in ${dataset.buildSeconds.toFixed(0)} s, ${dataset.storeMB.toFixed(0)} MB\n`);
+  const server = await startServerProcess({ dataDir, core: 0 });
+  const tls = devPki(dataDir);
+  const transfer = await measureTransferLimits(join(dataDir, 'pki'));
+  const p = dataset.picks;
+  const rows: Row[] = [];
+
+  const run = async (scenario: string, mode: string, target: string, pass: (r: LoadResult) => boolean, bodyOf: (i: number) => string, f: (make: (i: number) => { path: string; body: string; headers: Record<string, string> }) => Promise<LoadResult>) => {
+    const shape = await probe(server, tls, bodyOf(0));
+    const make = (i: number) => ({ path: '/xds/registry', body: bodyOf(i), headers: HEADERS });
+    const cpu0 = server.cpuMs();
+    const r = await f(make);
+    const row: Row = { scenario, mode, ...r, cpuMsPerRequest: (server.cpuMs() - cpu0) / Math.max(1, r.requests), responseKB: shape.kb, objects: shape.objects, target, verdict: target ? passMiss(r.errors === 0 && pass(r)) : '' };
+    rows.push(row);
+    process.stderr.write(`${scenario} ${mode}: ${r.rate.toFixed(0)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors\n`);
+  };
+  const closed = (concurrency: number, seconds = SECONDS) => (make: Parameters<typeof closedLoop>[0]['make']) => closedLoop({ url: server.url, tls, concurrency, seconds, make, check: ok });
+  const ten = (i: number) => p.tenEntryPatients[i % p.tenEntryPatients.length]!;
+  const findTen = (i: number) => iti18Queries.findDocuments(ten(i), 'LeafClass');
+
+  await run('warm-up', 'closed c=4', '', () => true, findTen, closed(4, 2));
+  rows.length = 0;
+  // B4, 10 entries, LeafClass: ≥ 500/s, p50 ≤ 5 ms, p99 ≤ 25 ms.
+  const b4Pass = (r: LoadResult) => r.p50 <= 5 && r.p99 <= 25;
+  await run('B4 FindDocuments 10 entries LeafClass', 'closed c=8', '≥ 500/s', (r) => r.rate >= 500, findTen, closed(8));
+  for (const rate of RATES) {
+    await run('B4 FindDocuments 10 entries LeafClass', `open ${rate}/s`, 'p50 ≤ 5, p99 ≤ 25 ms', b4Pass, findTen, (make) =>
+      openLoop({ url: server.url, tls, rate, seconds: SECONDS, maxInFlight: 64, make, check: ok }),
+    );
+  }
+  const heavy = (rt: 'LeafClass' | 'ObjectRef') => () => iti18Queries.findDocuments(p.heavyPatient, rt);
+  await run(`B4 FindDocuments heavy (${p.heavyEntries} entries) LeafClass`, 'closed c=1', 'p50 ≤ 150 ms', (r) => r.p50 <= 150, heavy('LeafClass'), closed(1, SECONDS));
+  await run(`B4 FindDocuments heavy (${p.heavyEntries} entries) ObjectRef`, 'closed c=1', 'p50 ≤ 20 ms', (r) => r.p50 <= 20, heavy('ObjectRef'), closed(1, SECONDS));
+
+  // B5 mix: per-query p99. §5.3 has no B5 row: the single-patient budget of B4 (p99 ≤ 25 ms) is applied.
+  const b5 = (r: LoadResult) => r.p99 <= 25;
+  const docs = (n: number, i: number) => Array.from({ length: n }, (_, k) => p.docIds[(i * 101 + k * 7) % p.docIds.length]!);
+  const mix: [string, (i: number) => string][] = [
+    ['B5 GetDocuments 1 UUID', (i) => iti18Queries.getDocuments(docs(1, i))],
+    ['B5 GetDocuments 10 UUIDs', (i) => iti18Queries.getDocuments(docs(10, i))],
+    ['B5 GetDocuments 100 UUIDs', (i) => iti18Queries.getDocuments(docs(100, i))],
+    ['B5 FindSubmissionSets', (i) => iti18Queries.findSubmissionSets(ten(i))],
+    ['B5 GetAll (10-entry patient)', (i) => iti18Queries.getAll(ten(i))],
+    ['B5 FindFolders', (i) => iti18Queries.findFolders(p.folderPatients[i % p.folderPatients.length]!)],
+    ['B5 GetRelatedDocuments', (i) => iti18Queries.getRelatedDocuments(p.relatedDocIds[i % p.relatedDocIds.length]!)],
+  ];
+  for (const [name, body] of mix) await run(name, 'closed c=4', 'p99 ≤ 25 ms', b5, body, closed(4, Math.max(3, SECONDS / 2)));
+  const rssMb = server.rssMb();
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+
+  const md = table(
+    ['scenario', 'mode', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'response KB', 'objects', 'target', 'verdict'],
+    rows.map((r) => [r.scenario, r.mode, r.requests, r.errors, r.rate, r.p50, r.p99, r.cpuMsPerRequest, r.responseKB, r.objects, r.target, r.verdict]),
+  );
+  const { picks, ...datasetSummary } = dataset;
+  process.stdout.write(
+    `\nB4/B5 ITI-18 on ${dataset.documentEntries} entries (${dataset.patients} patients, built in ${dataset.buildSeconds.toFixed(0)} s, ${dataset.storeMB.toFixed(0)} MB store${KEEP_STATS ? ', ANALYZE statistics kept' : ''}); server RSS ${rssMb.toFixed(0)} MB\n` +
+      `limits: ${JSON.stringify({ ...limits, ...transfer })}; load average at start ${context.loadAvgAtStart.join(' ')}\n\n${md}\n`,
+  );
+  const file = await writeResult('b4b5', { context, limits: { ...limits, ...transfer }, dataset: { ...datasetSummary, tenEntryPatients: picks.tenEntryPatients.length, heavyEntries: picks.heavyEntries }, keepStats: KEEP_STATS, serverRssMb: rssMb, rows });
+  process.stdout.write(`\nwritten ${file}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});
