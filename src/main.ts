@@ -25,7 +25,7 @@ export async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { name: 'tessera' } });
   const running = await startTessera(config, { log });
   log.info(
-    { url: running.url, adminUrl: running.adminUrl, port: Number(new URL(running.url).port), adminPort: Number(new URL(running.adminUrl).port), store: running.deps.stores.kind },
+    { url: running.url, adminUrl: running.adminUrl, port: Number(new URL(running.url).port), adminPort: Number(new URL(running.adminUrl).port), mllpPort: running.mllpPort, store: running.deps.stores.kind },
     'tessera listening',
   );
   const shutdown = (signal: string): void => {

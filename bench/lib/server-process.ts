@@ -36,7 +36,7 @@ export async function startServerProcess(o: { dataDir: string; env?: Record<stri
   const argv = hasTaskset() && o.core !== undefined ? ['taskset', '-c', String(o.core), ...node] : node;
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: root,
-    env: { ...process.env, DATA_DIR: o.dataDir, PORT: String(port), ADMIN_PORT: String(adminPort), LOG_LEVEL: 'warn', ...o.env },
+    env: { ...process.env, DATA_DIR: o.dataDir, PORT: String(port), ADMIN_PORT: String(adminPort), MLLP_PORT: '0', LOG_LEVEL: 'warn', ...o.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const adminUrl = `http://127.0.0.1:${adminPort}`;

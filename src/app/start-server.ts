@@ -24,6 +24,8 @@ import { watchTlsFailures } from './tls-alerts';
 import { implementedTransactions } from './transaction-table';
 import { startBlobSweeper } from './blob-sweeper';
 import type { RemoteRegistryOptions } from '../repository/registry-client-remote';
+import { createPixHandlers, type PixHandlers } from '../patient-identity/create-pix-handlers';
+import { startHl7v2, type RunningHl7v2 } from './start-hl7v2';
 
 export interface StartOptions {
   readonly transactions?: readonly TransactionDef[];
@@ -36,6 +38,8 @@ export interface StartOptions {
 export interface RunningTessera {
   readonly url: string;
   readonly adminUrl: string;
+  /** The MLLP/TLS port of HL7v2 PIX/PDQ; undefined when the store has no cross-reference (MongoDB for now). */
+  readonly mllpPort?: number;
   readonly deps: Deps;
   stop(): Promise<void>;
 }
@@ -87,8 +91,10 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
   const stores = await openStores({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, log });
   let running: RunningTessera;
   try {
-    const table = o.transactions ?? implementedTransactions({ remoteRegistry, identity: stores.identity });
-    running = await startListeners(config, log, tls, stores, repositoryUniqueId, table);
+    // One PIX handler set (one CrossReference) serves HL7v3 over SOAP and HL7v2 over MLLP.
+    const pix = stores.identity ? createPixHandlers(stores.identity) : undefined;
+    const table = o.transactions ?? implementedTransactions({ remoteRegistry, pix });
+    running = await startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix });
   } catch (err) {
     await stores.close().catch(() => undefined);
     throw err;
@@ -100,14 +106,17 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
   return running;
 }
 
-async function startListeners(
-  config: Config,
-  log: Logger,
-  tls: TlsMaterial,
-  stores: Stores,
-  repositoryUniqueId: string,
-  table: readonly TransactionDef[],
-): Promise<RunningTessera> {
+interface ListenerContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly tls: TlsMaterial;
+  readonly stores: Stores;
+  readonly repositoryUniqueId: string;
+  readonly table: readonly TransactionDef[];
+  readonly pix?: PixHandlers;
+}
+
+async function startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix }: ListenerContext): Promise<RunningTessera> {
   const deps = await buildDeps(config, stores, log, repositoryUniqueId);
   const metrics = createMetrics();
   const app = createApp({
@@ -127,10 +136,13 @@ async function startListeners(
   const admin = createAdminServer(state, metrics);
   const port = await listen(https, config.port);
   let adminPort: number;
+  let hl7v2: RunningHl7v2 | undefined;
   try {
     adminPort = await listen(admin, config.adminPort, config.adminHost);
+    hl7v2 = pix ? await startHl7v2(config, tls, stores, pix, log) : undefined;
   } catch (err) {
     await closeGracefully(https, 0);
+    await closeGracefully(admin, 0);
     throw err;
   }
   const sweeper = startBlobSweeper(stores.documents, {
@@ -145,8 +157,9 @@ async function startListeners(
       state.ready = false;
       await closeGracefully(https, config.shutdownTimeoutMs);
       await closeGracefully(admin, 0);
+      await hl7v2?.close();
       await sweeper.stop();
       await stores.close();
     })());
-  return { url: `https://localhost:${port}`, adminUrl: `http://${config.adminHost}:${adminPort}`, deps, stop };
+  return { url: `https://localhost:${port}`, adminUrl: `http://${config.adminHost}:${adminPort}`, mllpPort: hl7v2?.port, deps, stop };
 }

@@ -7,8 +7,7 @@ import { handleIti42, iti42ErrorBody } from '../registry/handle-iti42';
 import { handleIti18, iti18ErrorBody } from '../registry/handle-iti18';
 import { createIti41Handler, handleIti41, iti41ErrorBody } from '../repository/handle-iti41';
 import { remoteRegistryClient, type RemoteRegistryOptions } from '../repository/registry-client-remote';
-import { createPixHandlers, pixRowsByAction, type PixOptions } from '../patient-identity/create-pix-handlers';
-import type { IdentityStore } from '../patient-identity/identity-ports';
+import { pixRowsByAction, type PixHandlers } from '../patient-identity/create-pix-handlers';
 import { handleIti43, iti43ErrorBody } from '../repository/handle-iti43';
 
 const IMPLEMENTED: Partial<Record<TransactionId, Pick<TransactionDef, 'handler' | 'errorBody'>>> = {
@@ -21,15 +20,14 @@ const IMPLEMENTED: Partial<Record<TransactionId, Pick<TransactionDef, 'handler' 
 export interface TableOptions {
   /** Register ITI-41 submissions at this remote registry instead of the in-process one (REGISTRY_URL). */
   readonly remoteRegistry?: RemoteRegistryOptions;
-  /** The cross-reference behind PIX/PDQ; without it those rows answer 'not implemented'. */
-  readonly identity?: IdentityStore;
-  readonly pix?: PixOptions;
+  /** PIX Manager / PDQ Supplier handlers (HL7v3); without them those rows answer 'not implemented'. */
+  readonly pix?: PixHandlers;
 }
 
 export function implementedTransactions(o: TableOptions = {}): readonly TransactionDef[] {
   const remote = o.remoteRegistry;
   const iti41 = remote ? { ...IMPLEMENTED['ITI-41'], handler: createIti41Handler(() => remoteRegistryClient(remote)) } : IMPLEMENTED['ITI-41'];
   // PIX/PDQ rows share transaction ids (ITI-44 add/revise/merge, ITI-47 query/continue/cancel): match by action.
-  const pix = o.identity ? pixRowsByAction(createPixHandlers(o.identity, o.pix)) : {};
+  const pix = o.pix ? pixRowsByAction(o.pix) : {};
   return TRANSACTIONS.map((t) => ({ ...t, ...(t.id === 'ITI-41' ? iti41 : IMPLEMENTED[t.id]), ...pix[t.action] }));
 }

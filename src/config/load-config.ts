@@ -33,8 +33,24 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Pending (uncommitted) document blobs older than this are swept; longer than the slowest upload. */
   readonly pendingBlobMaxAgeMs: number;
+  /** MLLP over mutual TLS for HL7v2 PIX/PDQ (ITI-8/9/21); 0 = any free port. */
+  readonly mllpPort: number;
+  readonly mllpMaxMessageBytes: number;
+  readonly mllpIdleTimeoutMs: number;
+  /** ITI-10 PIX Update Notification subscribers (ADT^A31 over MLLP/TLS). */
+  readonly pixUpdateSubscribers: readonly PixSubscriber[];
   /** When set, ITI-41 registers through this remote Document Registry (ITI-42 over mutual TLS). */
   readonly remoteRegistry?: RemoteRegistryConfig;
+}
+
+export interface PixSubscriber {
+  readonly host: string;
+  readonly port: number;
+  /** MSH-5 / MSH-6 of the notifications. */
+  readonly application: string;
+  readonly facility: string;
+  /** Domains (OIDs) whose identifiers the subscriber wants; empty = all. */
+  readonly domains: readonly string[];
 }
 
 export interface RemoteRegistryConfig {
@@ -87,6 +103,10 @@ const EnvSchema = z.object({
   MAX_DOCUMENT_BYTES: optional(int(1, 2 ** 50)),
   MAX_QUERY_RESULTS: optional(int(1, 1_000_000)),
   SHUTDOWN_TIMEOUT_MS: optional(int(0, 600_000)),
+  MLLP_PORT: optional(port),
+  MLLP_MAX_MESSAGE_BYTES: optional(int(1024, 64 * MiB)),
+  MLLP_IDLE_TIMEOUT_MS: optional(int(1000, 3_600_000)),
+  PIX_UPDATE_SUBSCRIBERS: optional(z.string()),
   PENDING_BLOB_MAX_AGE_MS: optional(int(1000, 7 * 24 * 3_600_000)),
   REGISTRY_URL: optional(z.string().regex(/^https:\/\/\S+$/, 'must be an https:// URL (the registry is reached over mutual TLS)')),
   REGISTRY_TLS_CA: optional(path),
@@ -119,6 +139,16 @@ function remoteRegistry(env: Env): RemoteRegistryConfig | undefined {
   }
   const tls = given === 3 ? { caPath: env.REGISTRY_TLS_CA!, certPath: env.REGISTRY_TLS_CERT!, keyPath: env.REGISTRY_TLS_KEY! } : undefined;
   return { url: env.REGISTRY_URL, tls };
+}
+
+/** `host:port[/APPLICATION/FACILITY]`, comma-separated (ITI-10 subscribers). */
+function pixSubscribers(list: string | undefined): PixSubscriber[] {
+  if (!list) return [];
+  return list.split(',').map((item) => {
+    const m = /^\s*([A-Za-z0-9.-]+):(\d{1,5})(?:\/([^/\s]+)\/([^/\s]+))?\s*$/.exec(item);
+    if (!m || Number(m[2]) > 65535) throw new ConfigError('PIX_UPDATE_SUBSCRIBERS', `"${item.trim()}" is not host:port[/APPLICATION/FACILITY]`);
+    return { host: m[1]!, port: Number(m[2]), application: m[3] ?? 'PIX_CONSUMER', facility: m[4] ?? 'PIX_CONSUMER', domains: [] };
+  });
 }
 
 function firstIssue(error: z.ZodError): ConfigError {
@@ -154,6 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxQueryResults: e.MAX_QUERY_RESULTS ?? 5000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     pendingBlobMaxAgeMs: e.PENDING_BLOB_MAX_AGE_MS ?? 3_600_000,
+    mllpPort: e.MLLP_PORT ?? 2575,
+    mllpMaxMessageBytes: e.MLLP_MAX_MESSAGE_BYTES ?? MiB,
+    mllpIdleTimeoutMs: e.MLLP_IDLE_TIMEOUT_MS ?? 60_000,
+    pixUpdateSubscribers: pixSubscribers(e.PIX_UPDATE_SUBSCRIBERS),
     remoteRegistry: remoteRegistry(e),
   };
   return Object.freeze(config);

@@ -50,7 +50,7 @@ async function selfRun(o: SelfOptions, env: NodeJS.ProcessEnv): Promise<number> 
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-conformance-data-'));
   const out = await mkdtemp(join(tmpdir(), 'tessera-conformance-report-'));
   // TLS_* blank: the server must use (and we must trust) the development PKI of this temp DATA_DIR.
-  const config = loadConfig({ ...env, DATA_DIR: dataDir, PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'silent', TLS_CA: '', TLS_CERT: '', TLS_KEY: '' });
+  const config = loadConfig({ ...env, DATA_DIR: dataDir, PORT: '0', ADMIN_PORT: '0', MLLP_PORT: '0', LOG_LEVEL: 'silent', TLS_CA: '', TLS_CERT: '', TLS_KEY: '' });
   const running = await startTessera(config, { notice: () => undefined });
   const progress = progressBar();
   let report: Report;

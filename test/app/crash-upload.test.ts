@@ -42,7 +42,7 @@ describe('kill -9 during a large upload, then restart', function () {
 
   it('leaves nothing visible and the sweeper removes the partial blob', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tessera-crash-'));
-    const env = { DATA_DIR: dataDir, PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'info', PATIENT_ID_CHECK: 'off' };
+    const env = { DATA_DIR: dataDir, PORT: '0', ADMIN_PORT: '0', MLLP_PORT: '0', LOG_LEVEL: 'info', PATIENT_ID_CHECK: 'off' };
     server = spawnTessera(env);
     const { port } = await server.ready;
     const pem = (f: string) => readFile(join(dataDir, 'pki', f));

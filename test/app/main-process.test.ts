@@ -26,7 +26,7 @@ describe('app: main process', function () {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const env = (extra: Record<string, string> = {}) => ({ PORT: '0', ADMIN_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra });
+  const env = (extra: Record<string, string> = {}) => ({ PORT: '0', ADMIN_PORT: '0', MLLP_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra });
   const pki = (f: string) => join(dataDir, 'pki', f);
 
   it('creates the development PKI on first start and reuses it (and the repository id) on the second', async () => {

@@ -84,7 +84,7 @@ describe('cli: tessera', function () {
   });
 
   it('start runs the server like npm start and stops on SIGTERM', async () => {
-    const run = spawnNode(['bin/tessera.js', 'start'], childEnv({ PORT: '0', ADMIN_PORT: '0', DATA_DIR: dataDir }));
+    const run = spawnNode(['bin/tessera.js', 'start'], childEnv({ PORT: '0', ADMIN_PORT: '0', MLLP_PORT: '0', DATA_DIR: dataDir }));
     const { port } = await run.ready;
     expect(port).to.be.greaterThan(0);
     run.child.kill('SIGTERM');

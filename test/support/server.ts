@@ -17,6 +17,8 @@ import { testPki } from './pki';
 export interface TestServer {
   readonly url: string;
   readonly adminUrl: string;
+  /** HL7v2 MLLP/TLS port (ephemeral). */
+  readonly mllpPort?: number;
   /** PEM texts: the CA that signed the server, and the client certificate/key it trusts. */
   readonly ca: string;
   readonly cert: string;
@@ -55,6 +57,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, o: TestSe
     ...loadConfig({}),
     port: 0,
     adminPort: 0,
+    mllpPort: 0,
     logLevel: 'silent' as const,
     tls,
     ...overrides,
@@ -64,6 +67,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, o: TestSe
   return {
     url: running.url,
     adminUrl: running.adminUrl,
+    mllpPort: running.mllpPort,
     ca: pki.ca.cert,
     cert: pki.client.cert,
     key: pki.client.key,
