@@ -13,7 +13,7 @@ import type { StoredBlob } from './repository/ports';
 import type { AffinityDomain } from './metadata/affinity-domain';
 import { SoapAction } from './ebxml/vocabulary';
 
-export type TransactionId = 'ITI-18' | 'ITI-41' | 'ITI-42' | 'ITI-43' | 'ITI-44' | 'ITI-45' | 'ITI-47';
+export type TransactionId = 'ITI-18' | 'ITI-51' | 'ITI-41' | 'ITI-42' | 'ITI-43' | 'ITI-44' | 'ITI-45' | 'ITI-47';
 export type Endpoint = '/xds/registry' | '/xds/repository' | '/pix' | '/pdq';
 
 /** Who is calling: from the verified TLS client certificate. */
@@ -87,6 +87,7 @@ const row = (
 export const TRANSACTIONS: readonly TransactionDef[] = [
   row('ITI-42', '/xds/registry', SoapAction.iti42, 'registry'),
   row('ITI-18', '/xds/registry', SoapAction.iti18, 'registry'),
+  row('ITI-51', '/xds/registry', SoapAction.iti51, 'registry'),
   row('ITI-41', '/xds/repository', SoapAction.iti41, 'repository', true),
   row('ITI-43', '/xds/repository', SoapAction.iti43, 'repository'),
   row('ITI-44', '/pix', SoapAction.iti44Add, 'pix', false, 'urn:hl7-org:v3:MCCI_IN000002UV01'),

@@ -4,7 +4,7 @@
  */
 import { TRANSACTIONS, type TransactionDef, type TransactionId } from '../transactions';
 import { handleIti42, iti42ErrorBody } from '../registry/handle-iti42';
-import { handleIti18, iti18ErrorBody } from '../registry/handle-iti18';
+import { handleIti18, handleIti51, iti18ErrorBody } from '../registry/handle-iti18';
 import { createIti41Handler, handleIti41, iti41ErrorBody } from '../repository/handle-iti41';
 import { remoteRegistryClient, type RemoteRegistryOptions } from '../repository/registry-client-remote';
 import { pixRowsByAction, type PixHandlers } from '../patient-identity/create-pix-handlers';
@@ -13,6 +13,7 @@ import { handleIti43, iti43ErrorBody } from '../repository/handle-iti43';
 const IMPLEMENTED: Partial<Record<TransactionId, Pick<TransactionDef, 'handler' | 'errorBody'>>> = {
   'ITI-42': { handler: handleIti42, errorBody: iti42ErrorBody },
   'ITI-18': { handler: handleIti18, errorBody: iti18ErrorBody },
+  'ITI-51': { handler: handleIti51, errorBody: iti18ErrorBody },
   'ITI-41': { handler: handleIti41, errorBody: iti41ErrorBody },
   'ITI-43': { handler: handleIti43, errorBody: iti43ErrorBody },
 };

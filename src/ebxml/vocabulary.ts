@@ -87,6 +87,7 @@ export const SoapAction = {
   iti42: 'urn:ihe:iti:2007:RegisterDocumentSet-b',
   iti43: 'urn:ihe:iti:2007:RetrieveDocumentSet',
   iti18: 'urn:ihe:iti:2007:RegistryStoredQuery',
+  iti51: 'urn:ihe:iti:2009:MultiPatientStoredQuery',
   iti44Add: 'urn:hl7-org:v3:PRPA_IN201301UV02',
   iti44Revise: 'urn:hl7-org:v3:PRPA_IN201302UV02',
   iti44Merge: 'urn:hl7-org:v3:PRPA_IN201304UV02',
