@@ -31,6 +31,8 @@ export interface DatasetPicks {
   readonly heavyEntries: number;
   /** entryUUIDs of Approved DocumentEntries, spread over the dataset. */
   readonly docIds: readonly string[];
+  /** Up to 100 Approved entryUUIDs of one patient per group (GetDocuments must stay within one patient). */
+  readonly docGroups: readonly (readonly string[])[];
   /** Patients that have at least one Folder. */
   readonly folderPatients: readonly string[];
   /** entryUUIDs of entries that were replaced or appended to (GetRelatedDocuments has something to find). */
@@ -144,6 +146,7 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
   const tenEntryPatients: string[] = [];
   const folderPatients: string[] = [];
   const docIds: string[] = [];
+  const docGroups: string[][] = [];
   const relatedDocIds: string[] = [];
   const t0 = performance.now();
   for (let p = 0; p < counts.length; p++) {
@@ -164,6 +167,7 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
     if (counts[p] === 10 && tenEntryPatients.length < 500) tenEntryPatients.push(patientCx(p));
     if (c.folder > folders0 && folderPatients.length < 500) folderPatients.push(patientCx(p));
     if (docIds.length < 5000 && p % 2 === 1) docIds.push(...earlier.slice(0, 2));
+    if (earlier.length >= 100 && docGroups.length < 50) docGroups.push(earlier.slice(0, 100));
   }
   if (!o.keepStats) db.exec(`DELETE FROM sqlite_stat1`);
   db.pragma('wal_checkpoint(TRUNCATE)');
@@ -178,6 +182,6 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
     appended: c.appended,
     buildSeconds: (performance.now() - t0) / 1000,
     storeMB: storeMB(o.dataDir),
-    picks: { tenEntryPatients, heavyPatient: patientCx(0), heavyEntries: counts[0]!, docIds, folderPatients, relatedDocIds: relatedDocIds.slice(0, 2000) },
+    picks: { tenEntryPatients, heavyPatient: patientCx(0), heavyEntries: counts[0]!, docIds, docGroups, folderPatients, relatedDocIds: relatedDocIds.slice(0, 2000) },
   };
 }

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import { SoapFaultError } from '../errors';
+import { SoapFaultError, XdsCode } from '../errors';
 import { SOAP12_CONTENT_TYPE, soapFault } from '../soap/write-response';
 import type { Deps, Endpoint, TransactionDef } from '../transactions';
 import type { Metrics } from './metrics';
@@ -21,6 +21,8 @@ export interface AppOptions {
   readonly log: Logger;
   readonly maxEnvelopeBytes: number;
   readonly maxDocumentBytes: number;
+  /** SOAP requests handled at once; beyond it the answer is an immediate Busy (security.md §4.1 backpressure). */
+  readonly maxInFlight: number;
   /** Project folders holding the WSDLs and our own XSDs. */
   readonly wsdlDir: string;
   readonly schemaDir: string;
@@ -58,10 +60,44 @@ function send(ctx: Koa.Context, reply: SoapReply): void {
   ctx.body = reply.body;
 }
 
-async function soapPost(ctx: Koa.Context, o: AppOptions, endpoint: Endpoint): Promise<void> {
+/** Requests in progress in this app (one per listener; not a module singleton). */
+interface Admission {
+  inFlight: number;
+}
+
+const BUSY_CODE: Readonly<Record<Endpoint, string>> = {
+  '/xds/registry': XdsCode.RegistryBusy,
+  '/xds/repository': XdsCode.RepositoryBusy,
+  '/pix': 'busy',
+  '/pdq': 'busy',
+};
+
+/**
+ * Over the limit: answer at once, without reading the body, and close the connection so an unread upload
+ * does not hold it. Which transaction it was is unknown before parsing, so the answer is a SOAP Receiver
+ * fault naming the XDS busy code, with HTTP 503 and Retry-After.
+ */
+function busy(ctx: Koa.Context, o: AppOptions, endpoint: Endpoint): SoapReply {
+  const fault = new SoapFaultError('Receiver', `${BUSY_CODE[endpoint]}: too many requests in progress, retry later`, undefined, 503);
+  ctx.set('Retry-After', '1');
+  ctx.set('Connection', 'close');
+  return { status: 503, contentType: SOAP12_CONTENT_TYPE, body: soapFault(fault, { messageId: o.deps.newUuid() }), outcome: 'fault' };
+}
+
+async function soapPost(ctx: Koa.Context, o: AppOptions, endpoint: Endpoint, admission: Admission): Promise<void> {
   const started = process.hrtime.bigint();
   const peer = peerIdentity(ctx.req.socket as TLSSocket);
-  const reply = await handleSoapPost({ ...o, endpoint }, ctx.req, peer, o.log);
+  let reply: SoapReply;
+  if (admission.inFlight >= o.maxInFlight) {
+    reply = busy(ctx, o, endpoint);
+  } else {
+    admission.inFlight++;
+    try {
+      reply = await handleSoapPost({ ...o, endpoint }, ctx.req, peer, o.log);
+    } finally {
+      admission.inFlight--;
+    }
+  }
   send(ctx, reply);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   o.metrics.observe(reply.transaction ?? 'unknown', reply.status, seconds);
@@ -92,10 +128,11 @@ function unknownDestination(ctx: Koa.Context, o: AppOptions): void {
 
 export function createApp(o: AppOptions): Koa {
   const app = new Koa();
+  const admission: Admission = { inFlight: 0 };
   app.on('error', (err: Error) => o.log.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'http error'));
   app.use(async (ctx) => {
     const path = ctx.path;
-    if (ctx.method === 'POST' && isEndpoint(path)) return soapPost(ctx, o, path);
+    if (ctx.method === 'POST' && isEndpoint(path)) return soapPost(ctx, o, path, admission);
     if (ctx.method === 'GET' && isEndpoint(path) && ctx.querystring.toLowerCase() === 'wsdl') {
       return serveFile(ctx, join(o.wsdlDir, WSDL_FILES[path]), 'text/xml; charset=utf-8');
     }

@@ -126,6 +126,7 @@ async function startListeners({ config, log, tls, stores, repositoryUniqueId, ta
     log,
     maxEnvelopeBytes: config.maxEnvelopeBytes,
     maxDocumentBytes: config.maxDocumentBytes,
+    maxInFlight: config.maxInFlight,
     wsdlDir: join(PROJECT_ROOT, 'wsdl'),
     schemaDir: join(PROJECT_ROOT, 'schemas'),
   });

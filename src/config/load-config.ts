@@ -31,6 +31,8 @@ export interface Config {
   readonly maxDocumentBytes: number;
   readonly maxQueryResults: number;
   readonly shutdownTimeoutMs: number;
+  /** SOAP requests handled at once; more get an immediate Busy (HTTP 503, Retry-After). */
+  readonly maxInFlight: number;
   /** Pending (uncommitted) document blobs older than this are swept; longer than the slowest upload. */
   readonly pendingBlobMaxAgeMs: number;
   /** MLLP over mutual TLS for HL7v2 PIX/PDQ (ITI-8/9/21); 0 = any free port. */
@@ -103,6 +105,7 @@ const EnvSchema = z.object({
   MAX_DOCUMENT_BYTES: optional(int(1, 2 ** 50)),
   MAX_QUERY_RESULTS: optional(int(1, 1_000_000)),
   SHUTDOWN_TIMEOUT_MS: optional(int(0, 600_000)),
+  MAX_IN_FLIGHT: optional(int(1, 100_000)),
   MLLP_PORT: optional(port),
   MLLP_MAX_MESSAGE_BYTES: optional(int(1024, 64 * MiB)),
   MLLP_IDLE_TIMEOUT_MS: optional(int(1000, 3_600_000)),
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxQueryResults: e.MAX_QUERY_RESULTS ?? 5000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     pendingBlobMaxAgeMs: e.PENDING_BLOB_MAX_AGE_MS ?? 3_600_000,
+    maxInFlight: e.MAX_IN_FLIGHT ?? 256,
     mllpPort: e.MLLP_PORT ?? 2575,
     mllpMaxMessageBytes: e.MLLP_MAX_MESSAGE_BYTES ?? MiB,
     mllpIdleTimeoutMs: e.MLLP_IDLE_TIMEOUT_MS ?? 60_000,

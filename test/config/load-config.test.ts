@@ -27,6 +27,9 @@ describe('config/loadConfig', () => {
       maxQueryResults: 5000,
       shutdownTimeoutMs: 10000,
       pendingBlobMaxAgeMs: 3_600_000,
+      maxInFlight: 256,
+      mllpPort: 2575,
+      pixUpdateSubscribers: [],
     });
     expect(c.remoteRegistry).to.equal(undefined);
     expect(c.tls).to.equal(undefined);
@@ -61,6 +64,11 @@ describe('config/loadConfig', () => {
       MAX_QUERY_RESULTS: '10',
       SHUTDOWN_TIMEOUT_MS: '0',
       PENDING_BLOB_MAX_AGE_MS: '60000',
+      MAX_IN_FLIGHT: '32',
+      MLLP_PORT: '2576',
+      MLLP_MAX_MESSAGE_BYTES: '65536',
+      MLLP_IDLE_TIMEOUT_MS: '5000',
+      PIX_UPDATE_SUBSCRIBERS: 'pix-consumer.example:3600/EHR/HOSP, 10.1.2.3:2575',
       REGISTRY_URL: 'https://registry.example:8443/xds/registry',
       REGISTRY_TLS_CA: '/r-ca.pem',
       REGISTRY_TLS_CERT: '/r-cert.pem',
@@ -83,6 +91,14 @@ describe('config/loadConfig', () => {
       maxQueryResults: 10,
       shutdownTimeoutMs: 0,
       pendingBlobMaxAgeMs: 60000,
+      maxInFlight: 32,
+      mllpPort: 2576,
+      mllpMaxMessageBytes: 65536,
+      mllpIdleTimeoutMs: 5000,
+      pixUpdateSubscribers: [
+        { host: 'pix-consumer.example', port: 3600, application: 'EHR', facility: 'HOSP', domains: [] },
+        { host: '10.1.2.3', port: 2575, application: 'PIX_CONSUMER', facility: 'PIX_CONSUMER', domains: [] },
+      ],
       remoteRegistry: {
         url: 'https://registry.example:8443/xds/registry',
         tls: { caPath: '/r-ca.pem', certPath: '/r-cert.pem', keyPath: '/r-key.pem' },
@@ -99,6 +115,9 @@ describe('config/loadConfig', () => {
   });
 
   const invalid: [NodeJS.ProcessEnv, string, RegExp][] = [
+    [{ PIX_UPDATE_SUBSCRIBERS: 'nohost' }, 'PIX_UPDATE_SUBSCRIBERS', /host:port/],
+    [{ MAX_IN_FLIGHT: '0' }, 'MAX_IN_FLIGHT', /at least 1/],
+    [{ REGISTRY_URL: 'http://r/x' }, 'REGISTRY_URL', /https/],
     [{ PORT: 'abc' }, 'PORT', /whole number/],
     [{ PORT: '65536' }, 'PORT', /at most 65535/],
     [{ PORT: '-1' }, 'PORT', /whole number/],
