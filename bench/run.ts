@@ -8,6 +8,7 @@ const SCRIPTS: Record<string, string> = {
   iti18: 'iti18-query.ts',
   iti43: 'iti43-retrieve.ts',
   serialise: 'serialise-leafclass.ts',
+  profile: 'profile-hotspots.ts',
 };
 const name = process.argv[2] ?? '';
 const script = SCRIPTS[name];

@@ -51,8 +51,12 @@ interface Plan {
   readonly reviews: readonly ReviewItem[];
 }
 
+/** Told the enterprise id of a person whose set of active identifiers changed (ITI-10 / ITI-46 triggers). */
+export type PersonChangeListener = (personId: string) => void;
+
 export class CrossReference {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<PersonChangeListener>();
 
   constructor(
     readonly store: IdentityStore,
@@ -74,9 +78,35 @@ export class CrossReference {
     if (!isKnownDomain(this.o.domains, key.authority)) throw new IdentityError('unknown-domain', 'unknown assigning authority', key);
   }
 
+  /** Subscribes to identifier changes of persons (link, merge, unmerge), whichever feed caused them. */
+  onPersonChanged(listener: PersonChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(personIds: readonly (string | undefined)[]): void {
+    for (const id of new Set(personIds)) if (id) for (const l of this.listeners) l(id);
+  }
+
+  /** The active identifiers (as sorted CX text) of every person the given identifiers belong to now. */
+  private async identifierSet(keys: readonly PatientKey[]): Promise<string> {
+    const persons = new Set<string>();
+    for (const k of keys) {
+      const p = await this.personOf(k);
+      if (p) persons.add(p);
+    }
+    const ids = await Promise.all([...persons].map(async (p) => (await this.identifiers(p)).map(keyToCx)));
+    return ids.flat().sort().join('|');
+  }
+
   /** ITI-44 add / revise. Throws IdentityError('unknown-domain') when the record's own id is in no known domain. */
   feed(patient: Patient): Promise<FeedOutcome> {
-    return this.serial(() => this.feedNow(patient));
+    return this.serial(async () => {
+      const before = this.listeners.size ? await this.identifierSet(patient.ids) : '';
+      const outcome = await this.feedNow(patient);
+      if (this.listeners.size && before !== (await this.identifierSet([...patient.ids, ...outcome.accepted]))) this.notify([outcome.personId]);
+      return outcome;
+    });
   }
 
   private async feedNow(patient: Patient): Promise<FeedOutcome> {
@@ -192,12 +222,17 @@ export class CrossReference {
       const intoPerson = await this.store.resolvePerson(outcome.personId);
       const row: MergeRow = { from: obsolete, into, time: this.o.now().toISOString(), ...(fromPerson !== intoPerson ? { fromPerson, intoPerson } : {}) };
       await this.store.commit({ merge: row });
+      this.notify([intoPerson]);
       return { ...outcome, personId: intoPerson, accepted: outcome.accepted };
     });
   }
 
   /** Undoes the merge of `obsolete`: it and its former cross-references are their own person again. */
   unmerge(obsolete: PatientKey): Promise<MergeRow | undefined> {
-    return this.serial(() => this.store.removeMerge(obsolete));
+    return this.serial(async () => {
+      const row = await this.store.removeMerge(obsolete);
+      if (row) this.notify([await this.personOf(row.from), await this.personOf(row.into)]);
+      return row;
+    });
   }
 }

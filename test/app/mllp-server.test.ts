@@ -14,6 +14,7 @@ import { parseEr7, type V2Message } from '../../src/hl7v2/er7';
 import { frame, MllpDecoder } from '../../src/hl7v2/mllp-frame';
 import { testPki } from '../support/pki';
 import { A, B, fixture, header, log, msg, openV2Env, type V2Env } from '../hl7v2/support';
+import { feedMessage } from '../hl7v3/messages';
 
 const pki = testPki();
 const serverTls = { ca: pki.ca.cert, cert: pki.server.cert, key: pki.server.key };
@@ -211,5 +212,21 @@ describe('MLLP/TLS server', () => {
     await exchange(server.port, [framed(msg(header('ADT^A08^ADT_A01', 'n2'), `PID|||PB-900^^^&${B}&ISO||Notify^Nora B||19900101|F`))], 1);
     await t.service.idle();
     expect(notifications).to.have.length(1);
+  });
+
+  it('ITI-10 also follows HL7v3: an ITI-44 merge reaches the subscriber as ADT^A31', async () => {
+    const [old, survivor] = [{ id: 'PB-910', authority: B }, { id: 'PB-911', authority: B }];
+    await t.env.call(t.env.pix.iti44, feedMessage('PRPA_IN201301UV02', { ...old, family: 'Merge', given: 'Mia', birth: '19700101', gender: 'F' }));
+    await t.env.call(t.env.pix.iti44, feedMessage('PRPA_IN201301UV02', { ...survivor, family: 'Merge', given: 'Mia', birth: '19700101', gender: 'F' }));
+    await t.service.idle();
+    notifications.length = 0;
+    const ack = await t.env.call(t.env.pix.iti44, feedMessage('PRPA_IN201304UV02', { ...survivor, family: 'Merge', given: 'Mia' }, old));
+    expect(ack).to.match(/<acknowledgement>\s*<typeCode code="AA"\s*\/>/);
+    await t.service.idle();
+    expect(notifications.length).to.be.greaterThanOrEqual(1);
+    const a31 = parseEr7(notifications[notifications.length - 1]!);
+    expect(a31.segment('MSH')!.get(9, 2)).to.equal('A31');
+    const ids = a31.segment('PID')!.reps(3).map((r) => r[0]![0]);
+    expect(ids).to.include('PB-911').and.not.include('PB-910');
   });
 });

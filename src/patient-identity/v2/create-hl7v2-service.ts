@@ -48,8 +48,9 @@ export function createHl7v2Service(deps: Hl7v2ServiceDeps): Hl7v2Service {
     resultSets: new ResultSets(deps.resultSets ?? DEFAULT_RESULT_SET_LIMITS, () => now().getTime()),
     log: deps.log,
     reply,
-    changes: notifier,
   };
+  // ITI-10 follows the cross-reference, so HL7v3 (ITI-44) changes notify the subscribers too.
+  if (notifier) deps.xref.onPersonChanged((personId) => notifier.personChanged(personId));
   return {
     handle: (inbound) => dispatchV2(v2, inbound),
     idle: () => notifier?.idle() ?? Promise.resolve(),

@@ -9,20 +9,9 @@ import { readAdt, type AdtEvent } from '../../hl7v2/read-adt';
 import type { V2Header } from '../../hl7v2/read-header';
 import { ErrorCode, V2Error } from '../../hl7v2/v2-error';
 import { writeAck } from '../../hl7v2/write-ack';
-import type { CrossReference } from '../cross-reference';
 import { IdentityError } from '../identity-error';
-import { keyEquals, keyToCx, type PatientKey } from '../model';
+import { keyEquals, keyToCx } from '../model';
 import { auditV2, authorityResolver, type V2Context, type V2Request } from './v2-context';
-
-async function idsOfPersonOf(xref: CrossReference, keys: readonly PatientKey[]): Promise<string[]> {
-  const persons = new Set<string>();
-  for (const k of keys) {
-    const p = await xref.personOf(k);
-    if (p) persons.add(p);
-  }
-  const ids = await Promise.all([...persons].map(async (p) => (await xref.identifiers(p)).map(keyToCx)));
-  return ids.flat().sort();
-}
 
 /** Maps a cross-reference error to the field it is about (PID-3 repetition or MRG-1). */
 function locate(err: IdentityError, ev: AdtEvent): V2Error {
@@ -52,12 +41,9 @@ export async function handleIti8(v2: V2Context, m: V2Message, header: V2Header, 
   const ev = readAdt(m, header.event, authorityResolver(v2.xref));
   const touched = ev.kind === 'merge' ? [...ev.patient.ids, ev.obsolete] : ev.patient.ids;
   try {
-    const before = await idsOfPersonOf(v2.xref, ev.patient.ids);
     const outcome = await apply(v2, ev);
-    const after = (await v2.xref.identifiers(outcome.personId)).map(keyToCx).sort();
     await auditV2(v2, req, { eventId: '110110', tx: 'ITI-8', action: ev.kind === 'add' ? 'C' : ev.kind === 'merge' ? 'D' : 'U', ok: true, ids: touched });
     v2.log.info({ controlId: req.controlId, event: ev.event, decision: outcome.decision, ids: outcome.accepted.length }, 'ITI-8 feed accepted');
-    if (ev.kind === 'merge' || before.join('|') !== after.join('|')) v2.changes?.personChanged(outcome.personId);
     return writeAck('AA', header, v2.reply());
   } catch (err) {
     await auditV2(v2, req, { eventId: '110110', tx: 'ITI-8', action: 'U', ok: false, ids: touched });

@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import { writeA31 } from '../../hl7v2/write-a31';
 import type { ReplyContext } from '../../hl7v2/write-header';
 import type { CrossReference } from '../cross-reference';
-import type { PersonChangeListener } from './v2-context';
 
 export interface Subscriber {
   readonly host: string;
@@ -32,7 +31,7 @@ export interface NotifierOptions {
   readonly log: Logger;
 }
 
-export class Iti10Notifier implements PersonChangeListener {
+export class Iti10Notifier {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: NotifierOptions) {}

@@ -16,11 +16,6 @@ import type { ResultSets } from '../result-sets';
 import type { ReplyContext } from '../../hl7v2/write-header';
 import type { AuthorityResolver } from '../../hl7v2/read-pid';
 
-export interface PersonChangeListener {
-  /** Called after a feed or merge changed the identifiers cross-referenced for a person. */
-  personChanged(personId: string): void;
-}
-
 export interface V2Context {
   readonly xref: CrossReference;
   readonly patients: PatientIndex;
@@ -28,7 +23,6 @@ export interface V2Context {
   readonly resultSets: ResultSets;
   readonly log: Logger;
   readonly reply: () => ReplyContext;
-  readonly changes?: PersonChangeListener;
 }
 
 export interface V2Request {
