@@ -169,7 +169,8 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
     if (docIds.length < 5000 && p % 2 === 1) docIds.push(...earlier.slice(0, 2));
     if (earlier.length >= 100 && docGroups.length < 50) docGroups.push(earlier.slice(0, 100));
   }
-  if (!o.keepStats) db.exec(`DELETE FROM sqlite_stat1`);
+  // sqlite_stat4 too: this build of SQLite keeps histograms there, and half-removed statistics still steer plans.
+  if (!o.keepStats) db.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;');
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return {

@@ -26,6 +26,7 @@ import { startBlobSweeper } from './blob-sweeper';
 import type { RemoteRegistryOptions } from '../repository/registry-client-remote';
 import { createPixHandlers, type PixHandlers } from '../patient-identity/create-pix-handlers';
 import { startHl7v2, type RunningHl7v2 } from './start-hl7v2';
+import { Iti46Notifier } from '../patient-identity/notify-iti46';
 
 export interface StartOptions {
   readonly transactions?: readonly TransactionDef[];
@@ -93,8 +94,9 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
   try {
     // One PIX handler set (one CrossReference) serves HL7v3 over SOAP and HL7v2 over MLLP.
     const pix = stores.identity ? createPixHandlers(stores.identity) : undefined;
+    const iti46 = pix ? iti46Notifier(config, pix, node.client, log) : undefined;
     const table = o.transactions ?? implementedTransactions({ remoteRegistry, pix });
-    running = await startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix });
+    running = await startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix, iti46 });
   } catch (err) {
     await stores.close().catch(() => undefined);
     throw err;
@@ -106,6 +108,15 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
   return running;
 }
 
+/** ITI-46 to the configured PIX Consumers, presenting this node's client identity (mutual TLS). */
+function iti46Notifier(config: Config, pix: PixHandlers, client: TlsMaterial, log: Logger): Iti46Notifier | undefined {
+  if (config.pixV3UpdateSubscribers.length === 0) return undefined;
+  const subscribers = config.pixV3UpdateSubscribers.map((url) => ({ url }));
+  const notifier = new Iti46Notifier({ xref: pix.crossReference, subscribers, tls: client, log, deviceOid: pix.deviceOid, custodianOid: pix.custodianOid });
+  pix.crossReference.onPersonChanged(notifier.personChanged);
+  return notifier;
+}
+
 interface ListenerContext {
   readonly config: Config;
   readonly log: Logger;
@@ -114,9 +125,10 @@ interface ListenerContext {
   readonly repositoryUniqueId: string;
   readonly table: readonly TransactionDef[];
   readonly pix?: PixHandlers;
+  readonly iti46?: Iti46Notifier;
 }
 
-async function startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix }: ListenerContext): Promise<RunningTessera> {
+async function startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix, iti46 }: ListenerContext): Promise<RunningTessera> {
   const deps = await buildDeps(config, stores, log, repositoryUniqueId);
   const metrics = createMetrics();
   const app = createApp({
@@ -159,6 +171,8 @@ async function startListeners({ config, log, tls, stores, repositoryUniqueId, ta
       await closeGracefully(https, config.shutdownTimeoutMs);
       await closeGracefully(admin, 0);
       await hl7v2?.close();
+      // Notifications already queued by the last feeds are attempted before the stores close.
+      await iti46?.idle();
       await sweeper.stop();
       await stores.close();
     })());

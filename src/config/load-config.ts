@@ -41,6 +41,8 @@ export interface Config {
   readonly mllpIdleTimeoutMs: number;
   /** ITI-10 PIX Update Notification subscribers (ADT^A31 over MLLP/TLS). */
   readonly pixUpdateSubscribers: readonly PixSubscriber[];
+  /** ITI-46 PIX Update Notification subscribers (HL7v3 PRPA_IN201302UV02 over SOAP/mutual TLS): https:// URLs. */
+  readonly pixV3UpdateSubscribers: readonly string[];
   /** When set, ITI-41 registers through this remote Document Registry (ITI-42 over mutual TLS). */
   readonly remoteRegistry?: RemoteRegistryConfig;
 }
@@ -110,6 +112,7 @@ const EnvSchema = z.object({
   MLLP_MAX_MESSAGE_BYTES: optional(int(1024, 64 * MiB)),
   MLLP_IDLE_TIMEOUT_MS: optional(int(1000, 3_600_000)),
   PIX_UPDATE_SUBSCRIBERS: optional(z.string()),
+  PIX_V3_UPDATE_SUBSCRIBERS: optional(z.string()),
   PENDING_BLOB_MAX_AGE_MS: optional(int(1000, 7 * 24 * 3_600_000)),
   REGISTRY_URL: optional(z.string().regex(/^https:\/\/\S+$/, 'must be an https:// URL (the registry is reached over mutual TLS)')),
   REGISTRY_TLS_CA: optional(path),
@@ -154,6 +157,18 @@ function pixSubscribers(list: string | undefined): PixSubscriber[] {
   });
 }
 
+/** `https://host:port/path`, comma-separated (ITI-46 subscribers: PIX Consumers reached over mutual TLS). */
+function pixV3Subscribers(list: string | undefined): string[] {
+  if (!list) return [];
+  return list.split(',').map((item) => {
+    const url = item.trim();
+    if (!/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/.test(url) || !URL.canParse(url)) {
+      throw new ConfigError('PIX_V3_UPDATE_SUBSCRIBERS', `"${url}" is not an https://host:port/path URL`);
+    }
+    return url;
+  });
+}
+
 function firstIssue(error: z.ZodError): ConfigError {
   const issue = error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
@@ -192,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mllpMaxMessageBytes: e.MLLP_MAX_MESSAGE_BYTES ?? MiB,
     mllpIdleTimeoutMs: e.MLLP_IDLE_TIMEOUT_MS ?? 60_000,
     pixUpdateSubscribers: pixSubscribers(e.PIX_UPDATE_SUBSCRIBERS),
+    pixV3UpdateSubscribers: pixV3Subscribers(e.PIX_V3_UPDATE_SUBSCRIBERS),
     remoteRegistry: remoteRegistry(e),
   };
   return Object.freeze(config);

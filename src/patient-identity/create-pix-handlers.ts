@@ -44,6 +44,9 @@ export interface PixHandlers {
   readonly iti45ErrorBody: (errors: readonly RegistryErrorEntry[]) => string;
   readonly iti47ErrorBody: (errors: readonly RegistryErrorEntry[]) => string;
   readonly crossReference: CrossReference;
+  /** Our device and custodian OIDs, for messages the PIX Manager sends itself (ITI-46). */
+  readonly deviceOid: string;
+  readonly custodianOid: string;
 }
 
 export function createPixHandlers(identity: IdentityStore, o: PixOptions = {}): PixHandlers {
@@ -77,6 +80,8 @@ export function createPixHandlers(identity: IdentityStore, o: PixOptions = {}): 
     iti45ErrorBody: (errors) => writePixResponse(none, ctx(), reply(errors), []),
     iti47ErrorBody: (errors) => writePdqResponse(none, ctx(), reply(errors), []),
     crossReference: xref,
+    deviceOid,
+    custodianOid: pix.custodianOid,
   };
 }
 

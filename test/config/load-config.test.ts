@@ -30,6 +30,7 @@ describe('config/loadConfig', () => {
       maxInFlight: 256,
       mllpPort: 2575,
       pixUpdateSubscribers: [],
+      pixV3UpdateSubscribers: [],
     });
     expect(c.remoteRegistry).to.equal(undefined);
     expect(c.tls).to.equal(undefined);
@@ -69,6 +70,7 @@ describe('config/loadConfig', () => {
       MLLP_MAX_MESSAGE_BYTES: '65536',
       MLLP_IDLE_TIMEOUT_MS: '5000',
       PIX_UPDATE_SUBSCRIBERS: 'pix-consumer.example:3600/EHR/HOSP, 10.1.2.3:2575',
+      PIX_V3_UPDATE_SUBSCRIBERS: 'https://pix-consumer.example:8443/pix/consumer, https://10.1.2.4:443',
       REGISTRY_URL: 'https://registry.example:8443/xds/registry',
       REGISTRY_TLS_CA: '/r-ca.pem',
       REGISTRY_TLS_CERT: '/r-cert.pem',
@@ -99,6 +101,7 @@ describe('config/loadConfig', () => {
         { host: 'pix-consumer.example', port: 3600, application: 'EHR', facility: 'HOSP', domains: [] },
         { host: '10.1.2.3', port: 2575, application: 'PIX_CONSUMER', facility: 'PIX_CONSUMER', domains: [] },
       ],
+      pixV3UpdateSubscribers: ['https://pix-consumer.example:8443/pix/consumer', 'https://10.1.2.4:443'],
       remoteRegistry: {
         url: 'https://registry.example:8443/xds/registry',
         tls: { caPath: '/r-ca.pem', certPath: '/r-cert.pem', keyPath: '/r-key.pem' },
@@ -116,6 +119,8 @@ describe('config/loadConfig', () => {
 
   const invalid: [NodeJS.ProcessEnv, string, RegExp][] = [
     [{ PIX_UPDATE_SUBSCRIBERS: 'nohost' }, 'PIX_UPDATE_SUBSCRIBERS', /host:port/],
+    [{ PIX_V3_UPDATE_SUBSCRIBERS: 'http://consumer:80/pix' }, 'PIX_V3_UPDATE_SUBSCRIBERS', /https:\/\/host:port\/path/],
+    [{ PIX_V3_UPDATE_SUBSCRIBERS: 'https://consumer:99999/pix' }, 'PIX_V3_UPDATE_SUBSCRIBERS', /https/],
     [{ MAX_IN_FLIGHT: '0' }, 'MAX_IN_FLIGHT', /at least 1/],
     [{ REGISTRY_URL: 'http://r/x' }, 'REGISTRY_URL', /https/],
     [{ PORT: 'abc' }, 'PORT', /whole number/],
