@@ -21,7 +21,7 @@ import { table } from './lib/report';
 const WHICH = (process.env.BENCH_PROFILE ?? 'query,ingest,retrieve').split(',');
 const MB = 1e6;
 
-const profEnv = (dir: string) => ({ NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+const profArgs = (dir: string) => ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
 async function report(name: string, dir: string): Promise<void> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
@@ -38,7 +38,7 @@ async function query(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-prof-q-'));
   const prof = await mkdtemp(join(tmpdir(), 'tessera-prof-'));
   const ds = await buildDataset({ dataDir, docs: Number(process.env.BENCH_DOCS ?? 20_000) });
-  const server = await startServerProcess({ dataDir, core: 0, env: profEnv(prof) });
+  const server = await startServerProcess({ dataDir, core: 0, nodeArgs: profArgs(prof) });
   const tls = devPki(dataDir);
   const headers = { 'content-type': 'application/soap+xml; charset=UTF-8' };
   const check = (s: number, b: string) => s === 200 && b.includes('ResponseStatusType:Success');
@@ -54,7 +54,7 @@ async function query(): Promise<void> {
 
 async function repository(kind: 'ingest' | 'retrieve'): Promise<void> {
   const prof = await mkdtemp(join(tmpdir(), 'tessera-prof-'));
-  const b = await startRepositoryBench({ name: `prof-${kind}`, env: profEnv(prof) });
+  const b = await startRepositoryBench({ name: `prof-${kind}`, nodeArgs: profArgs(prof) });
   const uids: string[] = [];
   const upload = (size: number, total: number, concurrency: number) =>
     streamClosedLoop({
@@ -69,7 +69,7 @@ async function repository(kind: 'ingest' | 'retrieve'): Promise<void> {
       check: soapSuccess,
     });
   if (kind === 'ingest') {
-    await upload(30_000, 300, 4);
+    if (process.env.BENCH_PROFILE_LARGE_ONLY !== '1') await upload(30_000, 300, 4);
     await upload(20 * MB, 8, 1);
   } else {
     await upload(20 * MB, 4, 1);

@@ -23,7 +23,7 @@ export interface RepositoryBench {
   oid(): string;
 }
 
-export async function startRepositoryBench(o: { name: string; patients?: number; env?: Record<string, string> }): Promise<RepositoryBench> {
+export async function startRepositoryBench(o: { name: string; patients?: number; env?: Record<string, string>; nodeArgs?: readonly string[] }): Promise<RepositoryBench> {
   const dataDir = await mkdtemp(join(tmpdir(), `tessera-${o.name}-`));
   const patients = o.patients ?? 100;
   const stores = await openStores({ dataDir });
@@ -32,6 +32,7 @@ export async function startRepositoryBench(o: { name: string; patients?: number;
   const server = await startServerProcess({
     dataDir,
     core: 0,
+    nodeArgs: o.nodeArgs,
     // B3 sends a 20 MB document as 27 MB of base64 inside the envelope; the default cap is 20 MiB.
     env: { MAX_ENVELOPE_BYTES: String(64 << 20), MAX_DOCUMENT_BYTES: String(2 ** 31), ...o.env },
   });

@@ -29,16 +29,21 @@ export async function freePort(): Promise<number> {
 
 const hasTaskset = () => spawnSync('taskset', ['--version']).status === 0;
 
-export async function startServerProcess(o: { dataDir: string; env?: Record<string, string>; core?: number }): Promise<ServerProcess> {
+/** `nodeArgs`: extra node flags for the child, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+export async function startServerProcess(o: { dataDir: string; env?: Record<string, string>; core?: number; nodeArgs?: readonly string[] }): Promise<ServerProcess> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const root = join(__dirname, '../..');
-  const node = [process.execPath, '--import', 'tsx', join(root, 'src/main.ts')];
+  const node = [process.execPath, ...(o.nodeArgs ?? []), '--import', 'tsx', join(root, 'src/main.ts')];
   const argv = hasTaskset() && o.core !== undefined ? ['taskset', '-c', String(o.core), ...node] : node;
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: root,
     env: { ...process.env, DATA_DIR: o.dataDir, PORT: String(port), ADMIN_PORT: String(adminPort), MLLP_PORT: '0', LOG_LEVEL: 'warn', ...o.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // A benchmark that dies half-way must not leave its server running (pinned to core 0) behind it.
+  const reap = () => child.kill('SIGTERM');
+  process.once('exit', reap);
+  child.once('exit', () => process.removeListener('exit', reap));
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -1,12 +1,17 @@
 /** AuditStore on SQLite: an append-only table (nothing updates or deletes rows). */
 import type { AuditRecord, AuditStore } from '../../security/ports';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db-sqlite';
 
 export class SqliteAuditStore implements AuditStore {
-  constructor(private readonly db: Db) {}
+  private readonly insert: Statement;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare('INSERT INTO audit (time, json) VALUES (?, ?)');
+  }
 
   async append(record: AuditRecord): Promise<void> {
-    this.db.prepare('INSERT INTO audit (time, json) VALUES (?, ?)').run(record.time, JSON.stringify(record));
+    this.insert.run(record.time, JSON.stringify(record));
   }
 
   /** The latest `limit` records, newest first. */

@@ -77,6 +77,17 @@ const migrations: readonly string[] = [
   CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, json TEXT NOT NULL);
   `,
   IDENTITY_SCHEMA_SQL,
+  // Lookups always say `kind = ?`: without kind first, the planner walks objects_patient(kind) over every
+  // object of that kind for uniqueId and association lookups (found by bench/iti18-query.ts, BENCHMARKS.md).
+  `
+  CREATE INDEX objects_kind_id ON objects (kind, id);
+  CREATE INDEX objects_kind_unique_id ON objects (kind, unique_id);
+  CREATE INDEX objects_kind_assoc_source ON objects (kind, assoc_source);
+  CREATE INDEX objects_kind_assoc_target ON objects (kind, assoc_target);
+  DROP INDEX objects_unique_id;
+  DROP INDEX objects_assoc_source;
+  DROP INDEX objects_assoc_target;
+  `,
 ];
 
 export const schemaVersion = migrations.length;
@@ -109,16 +120,18 @@ function migrate(db: Db): void {
   }
 }
 
-export function openDb(file: string): Db {
+export function openDb(file: string, o: { readonly synchronous?: 'FULL' | 'NORMAL' } = {}): Db {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
     // Concurrent writers (a second process on the same file) wait instead of failing at once.
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
     registerFunctions(db);
     migrate(db);
+    // Lets SQLite gather planner statistics where they are missing or stale (sqlite.org/lang_analyze.html).
+    db.pragma('optimize = 0x10002');
     return db;
   } catch (err) {
     db.close();
