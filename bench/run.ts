@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const SCRIPTS: Record<string, string> = {
+  profile42: 'profile-iti42.ts',
   iti42: 'iti42-register.ts',
   iti41: 'iti41-ingest.ts',
   iti18: 'iti18-query.ts',

@@ -16,6 +16,7 @@ import type {
   SubmissionSetCriteria,
 } from '../../registry/ports';
 import { dtmKey } from '../dtm-key';
+import { GroupCommit } from './group-commit';
 import { canonicalSize } from '../object-index';
 import { indexObject, type ObjectIndex } from '../object-index';
 import { sqliteCode, type Db } from './db-sqlite';
@@ -55,10 +56,10 @@ const toModel = <T extends RegistryObject>(row: Row): T =>
 
 export class SqliteRegistryStore implements RegistryStore {
   private readonly statements = new Map<string, Statement>();
-  private readonly commitTx: (change: RegistryCommit) => void;
+  private readonly commits: GroupCommit<RegistryCommit>;
 
   constructor(private readonly db: Db) {
-    this.commitTx = db.transaction((change: RegistryCommit) => this.apply(change)).immediate;
+    this.commits = new GroupCommit(db, (change: RegistryCommit) => this.apply(change));
   }
 
   private stmt(sql: string): Statement {
@@ -71,8 +72,8 @@ export class SqliteRegistryStore implements RegistryStore {
     return s;
   }
 
-  async commit(change: RegistryCommit): Promise<void> {
-    this.commitTx(change);
+  commit(change: RegistryCommit): Promise<void> {
+    return this.commits.submit(change);
   }
 
   private apply(change: RegistryCommit): void {
