@@ -14,7 +14,7 @@ import { startTestServer, type TestServer } from '../support/server';
 const WSA = 'http://www.w3.org/2005/08/addressing';
 
 const CASES = [
-  { path: '/xds/registry', operation: 'DocumentRegistry_RegistryStoredQuery', action: 'urn:ihe:iti:2007:RegistryStoredQuery', ops: 2 },
+  { path: '/xds/registry', operation: 'DocumentRegistry_RegistryStoredQuery', action: 'urn:ihe:iti:2007:RegistryStoredQuery', ops: 3 },
   { path: '/xds/repository', operation: 'DocumentRepository_RetrieveDocumentSet', action: 'urn:ihe:iti:2007:RetrieveDocumentSet', ops: 2 },
   { path: '/pix', operation: 'PIXManager_PRPA_IN201309UV02', action: 'urn:hl7-org:v3:PRPA_IN201309UV02', ops: 4 },
   { path: '/pdq', operation: 'PDQSupplier_PRPA_IN201305UV02', action: 'urn:hl7-org:v3:PRPA_IN201305UV02', ops: 3 },

@@ -13,6 +13,7 @@ import { loadConfig, type Config, type TlsFiles } from '../../src/config/load-co
 import { startTessera } from '../../src/app/start-server';
 import type { Deps, TransactionDef } from '../../src/transactions';
 import { testPki } from './pki';
+import { escapeXml } from '../../src/soap/xml';
 
 export interface TestServer {
   readonly url: string;
@@ -85,7 +86,6 @@ export async function startTestServer(overrides: Partial<Config> = {}, o: TestSe
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
 const WSA = 'http://www.w3.org/2005/08/addressing';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A SOAP 1.2 envelope with WS-Addressing Action, MessageID, To and ReplyTo (anonymous). */
 export function soapRequest(action: string, bodyXml: string, messageId = `urn:uuid:${randomUUID()}`): string {
@@ -93,8 +93,8 @@ export function soapRequest(action: string, bodyXml: string, messageId = `urn:uu
     `<?xml version="1.0" encoding="UTF-8"?>` +
     `<soap:Envelope xmlns:soap="${SOAP12}" xmlns:wsa="${WSA}">` +
     `<soap:Header>` +
-    `<wsa:Action soap:mustUnderstand="1">${esc(action)}</wsa:Action>` +
-    `<wsa:MessageID>${esc(messageId)}</wsa:MessageID>` +
+    `<wsa:Action soap:mustUnderstand="1">${escapeXml(action)}</wsa:Action>` +
+    `<wsa:MessageID>${escapeXml(messageId)}</wsa:MessageID>` +
     `<wsa:ReplyTo><wsa:Address>${WSA}/anonymous</wsa:Address></wsa:ReplyTo>` +
     `<wsa:To soap:mustUnderstand="1">https://localhost/</wsa:To>` +
     `</soap:Header>` +
