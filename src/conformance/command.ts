@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { runConformance } from './run';
-import { iti44Feed, noFeed, type PatientFeed } from './patient-feed';
+import { iti44Feed, iti8Feed, noFeed, type PatientFeed } from './patient-feed';
 import { progressBar, writeReports } from './console';
 import { toTable } from './report';
 import type { Tls } from './http-client';
@@ -31,7 +31,7 @@ interface CliOptions {
 
 function feedFrom(o: CliOptions, tls: Tls): PatientFeed {
   if (!o.feed) return noFeed();
-  if (o.mllp) throw new Error('--mllp: the ITI-8 (HL7v2/MLLP) patient feed is not implemented yet (issue 7); use --pix or --no-feed');
+  if (o.mllp) return iti8Feed(o.mllp, tls);
   if (o.pix) return iti44Feed(o.pix, tls);
   throw new Error('patient feed: give --pix URL (ITI-44), or --no-feed when the server already knows the patients');
 }
@@ -42,7 +42,7 @@ export function conformanceCommand(): Command {
     .requiredOption('--registry <url>', 'Document Registry endpoint (ITI-42, ITI-18)')
     .requiredOption('--repository <url>', 'Document Repository endpoint (ITI-41, ITI-43)')
     .option('--pix <url>', 'PIX Manager endpoint for the ITI-44 patient feed')
-    .option('--mllp <host:port>', 'ITI-8 patient feed over MLLP (not implemented yet)')
+    .option('--mllp <host:port>', 'ITI-8 patient feed (ADT^A01) over MLLP/TLS')
     .option('--no-feed', 'do not feed patient IDs (the server does not check them, or knows them)')
     .option('--cert <pem>', 'client certificate (PEM)')
     .option('--key <pem>', 'client private key (PEM)')

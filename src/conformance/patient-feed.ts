@@ -1,14 +1,15 @@
 /**
  * How the runner tells the server about the patient IDs of a run. NIST uses ITI-8 (HL7v2 over MLLP);
  * Tessera's PIX Manager takes ITI-44 Patient Identity Feed HL7 V3 (PRPA_IN201301UV02, ITI TF-2b §3.44).
- * Variants: ITI-44 client, none (--no-feed: the server already knows them or does not check), and an
- * in-process feed (a function) used by self mode.
+ * Variants: ITI-44 client, ITI-8 client (ADT^A01 over MLLP/TLS), none (--no-feed: the server already knows
+ * them or does not check), and an in-process feed (a function) used by self mode.
  */
 import { randomUUID } from 'node:crypto';
 import { escapeXml } from '../soap/xml';
 import { SoapAction } from '../ebxml/vocabulary';
 import { postSoap, type Tls } from './http-client';
 import { findAll } from './xml-tree';
+import { sendMllp } from '../app/mllp-server';
 
 export interface PatientFeed {
   add(cx: string): Promise<void>;
@@ -70,6 +71,32 @@ export function iti44Feed(url: string, tls: Tls): PatientFeed {
       if (reply.body.local !== 'MCCI_IN000002UV01' || code !== 'AA') {
         throw new Error(`ITI-44 feed of ${cx}: expected MCCI_IN000002UV01 AA, got ${reply.body.local} ${code ?? '(no ack)'}`);
       }
+    },
+  };
+}
+
+/** ADT^A01 (v2.5) announcing the patient, as the NIST toolkit's ITI-8 feed sends it (ITI TF-2a §3.8). */
+export function iti8AddMessage(cx: string, now = new Date()): string {
+  const ts = DTM(now);
+  return [
+    `MSH|^~\\&|TESSERA_CONFORMANCE|TESSERA|PIX_MANAGER|HIE|${ts}||ADT^A01^ADT_A01|${randomUUID().replace(/-/g, '').slice(0, 20)}|P|2.5`,
+    `EVN|A01|${ts}`,
+    `PID|||${cx}||CONFORMANCE^PATIENT||19700101|U`,
+    'PV1||O',
+  ].join('\r') + '\r';
+}
+
+/** ITI-8 feed over MLLP with mutual TLS; expects an ACK with MSA-1 = AA. `target` is host:port. */
+export function iti8Feed(target: string, tls: Tls): PatientFeed {
+  const m = /^(.+):(\d{1,5})$/.exec(target);
+  if (!m) throw new Error(`--mllp: expected host:port, got ${target}`);
+  const to = { host: m[1]!, port: Number(m[2]) };
+  const pem = { ca: tls.ca?.toString('utf8') ?? '', cert: tls.cert?.toString('utf8') ?? '', key: tls.key?.toString('utf8') ?? '' };
+  return {
+    async add(cx) {
+      const reply = await sendMllp(to, iti8AddMessage(cx), pem);
+      const msa = reply.split('\r').find((line) => line.startsWith('MSA|'));
+      if (msa?.split('|')[1] !== 'AA') throw new Error(`ITI-8 feed of ${cx}: expected ACK AA, got ${msa ?? '(no MSA segment)'}`);
     },
   };
 }
