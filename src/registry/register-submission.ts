@@ -57,7 +57,7 @@ export async function registerSubmission(
   const { submission } = assignEntryUuids(input, deps.newUuid);
   const now = dtmNow(deps.now());
   const existing = await loadReferenced(submission, deps.registry);
-  failOnErrors(await checkAgainstRegistry(submission, existing, deps.registry, o.actor));
+  failOnErrors(await checkAgainstRegistry(submission, deps.registry, o.actor));
 
   const plan = await planLifecycle(
     submission,
@@ -130,15 +130,14 @@ async function loadReferenced(s: Submission, store: RegistryStore): Promise<Map<
 /** Registry-state rules: pre-assigned entryUUIDs, SS/Folder uniqueIds, DocumentEntry hash/size identity. */
 async function checkAgainstRegistry(
   s: Submission,
-  existing: ReadonlyMap<string, RegistryObject>,
   store: RegistryStore,
   actor: Actor,
 ): Promise<RegistryErrorEntry[]> {
   const errors: RegistryErrorEntry[] = [];
   const err = (errorCode: string, codeContext: string) => errors.push({ errorCode, codeContext, severity: 'Error' });
   const all = [...s.submissionSets, ...s.documentEntries, ...s.folders, ...s.associations];
-  const fresh = all.map((x) => x.id).filter((id) => !existing.has(id));
-  const taken = fresh.length ? await store.getByIds(fresh) : [];
+  // Every object of the submission is new: an entryUUID already in the registry is a reuse (NIST 15806).
+  const taken = all.length ? await store.getByIds(all.map((x) => x.id)) : [];
   for (const t of taken) err(defaultMetadataCode(actor), `${t.kind} ${t.id}: entryUUID is already registered`);
 
   const packages = [...s.submissionSets, ...s.folders].filter((x) => x.uniqueId);

@@ -69,11 +69,9 @@ describe('app: main process', function () {
     expect(lines[0]).to.match(/whole number/);
   });
 
-  it('on SIGTERM finishes the in-flight request, reports 503 health meanwhile, and exits 0', async () => {
-    const server = spawnTessera(env({ SHUTDOWN_TIMEOUT_MS: '15000' }));
-    const { port, adminPort } = await server.ready;
-    const body = Buffer.from(soapRequest(SoapAction.iti18, `<x:Q xmlns:x="urn:x">${'z'.repeat(10_000)}</x:Q>`, 'urn:uuid:inflight'));
-    const req = httpsRequest({
+  /** A POST to /xds/registry with the dev client certificate, left open for the test to write its body. */
+  const postToRegistry = (port: number, headers: Record<string, string | number>) =>
+    httpsRequest({
       host: 'localhost',
       port,
       method: 'POST',
@@ -81,8 +79,14 @@ describe('app: main process', function () {
       ca: readFileSync(pki('ca.pem')),
       cert: readFileSync(pki('client.pem')),
       key: readFileSync(pki('client-key.pem')),
-      headers: { 'Content-Type': 'application/soap+xml; charset=UTF-8', 'Content-Length': body.length },
+      headers,
     });
+
+  it('on SIGTERM finishes the in-flight request, reports 503 health meanwhile, and exits 0', async () => {
+    const server = spawnTessera(env({ SHUTDOWN_TIMEOUT_MS: '15000' }));
+    const { port, adminPort } = await server.ready;
+    const body = Buffer.from(soapRequest(SoapAction.iti18, `<x:Q xmlns:x="urn:x">${'z'.repeat(10_000)}</x:Q>`, 'urn:uuid:inflight'));
+    const req = postToRegistry(port, { 'Content-Type': 'application/soap+xml; charset=UTF-8', 'Content-Length': body.length });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       req.on('response', (res) => {
         let text = '';
@@ -107,16 +111,7 @@ describe('app: main process', function () {
   it('destroys a request that never finishes once SHUTDOWN_TIMEOUT_MS has passed, and still exits 0', async () => {
     const server = spawnTessera(env({ SHUTDOWN_TIMEOUT_MS: '500' }));
     const { port } = await server.ready;
-    const req = httpsRequest({
-      host: 'localhost',
-      port,
-      method: 'POST',
-      path: '/xds/registry',
-      ca: readFileSync(pki('ca.pem')),
-      cert: readFileSync(pki('client.pem')),
-      key: readFileSync(pki('client-key.pem')),
-      headers: { 'Content-Type': 'application/soap+xml', 'Content-Length': 100_000 },
-    });
+    const req = postToRegistry(port, { 'Content-Type': 'application/soap+xml', 'Content-Length': 100_000 });
     const failed = new Promise<Error>((resolve) => req.on('error', resolve));
     req.write('<soap:Envelope');
     await sleep(300);
