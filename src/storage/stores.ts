@@ -11,7 +11,7 @@ export interface Stores {
   readonly documents: DocumentStore;
   readonly patients: PatientIndex;
   readonly audit: AuditStore;
-  /** The PIX/PDQ cross-reference; absent on MongoDB until its adapter exists (PIX/PDQ then answer 'not implemented'). */
+  /** The PIX/PDQ cross-reference (both backends provide it; optional so that a registry-only bundle can omit it). */
   readonly identity?: IdentityStore;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * (security.md §4.1).
  */
 import { MongoClient, MongoServerError, WriteConcern, type ClientSession, type Db } from 'mongodb';
+import { ensureIdentityIndexes, IDENTITY_COLLECTIONS } from './identity-mongodb';
 
 export const majority = new WriteConcern('majority', undefined, true);
 
@@ -56,7 +57,10 @@ export async function connect(uri: string, dbName: string = dbNameFromUri(uri)):
  * Every collection a transaction writes to is created up front: implicit creation inside concurrent
  * transactions conflicts, and is refused on sharded clusters.
  */
-const collections = ['objects', 'document_uids', 'documents', 'blobs.files', 'blobs.chunks', 'blobs.uploads', 'patient_ids', 'patient_merges', 'audit'];
+const collections = [
+  'objects', 'document_uids', 'documents', 'blobs.files', 'blobs.chunks', 'blobs.uploads', 'patient_ids', 'patient_merges', 'audit',
+  ...IDENTITY_COLLECTIONS,
+];
 
 async function ensureIndexes(db: Db): Promise<void> {
   const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -88,6 +92,7 @@ async function ensureIndexes(db: Db): Promise<void> {
   await db.collection('patient_merges').createIndex({ 'into.id': 1, 'into.authority': 1 });
   await db.collection('blobs.files').createIndex({ 'metadata.state': 1, uploadDate: 1 });
   await db.collection('blobs.uploads').createIndex({ startedAt: 1 });
+  await ensureIdentityIndexes({ db });
 }
 
 export const isDuplicateKey = (err: unknown): err is MongoServerError =>

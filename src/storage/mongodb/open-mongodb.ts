@@ -3,6 +3,7 @@ import type { Stores } from '../stores';
 import { MongoAuditStore } from './audit-mongodb';
 import { connect } from './db-mongodb';
 import { GridFsDocumentStore } from './documents-mongodb';
+import { MongoIdentityStore } from './identity-mongodb';
 import { MongoPatientIndex } from './patients-mongodb';
 import { MongoRegistryStore } from './registry-mongodb';
 
@@ -15,6 +16,7 @@ export async function openMongoStores(uri: string, dbName?: string): Promise<Sto
     documents: new GridFsDocumentStore(h),
     patients: new MongoPatientIndex(h),
     audit: new MongoAuditStore(h),
+    identity: new MongoIdentityStore(h),
     close: () => h.client.close(),
   };
 }

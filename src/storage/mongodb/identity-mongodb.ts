@@ -1,0 +1,222 @@
+/**
+ * IdentityStore on MongoDB: the PIX/PDQ cross-reference, with the same rules as identity-sqlite.ts.
+ * Records keep the demographics as a sub-document plus the blocking keys; merges are their own documents (with
+ * the person redirect they imply), so an unmerge is a delete and nothing else is rewritten. A record is
+ * "merged away" when a merge document names it: that is joined at read time ($lookup), never copied.
+ * `k` is the composite `authority|id` key both collections are indexed on.
+ */
+import type { ClientSession, Collection, Document } from 'mongodb';
+import type {
+  BlockingKeys,
+  IdentityBatch,
+  IdentityRecord,
+  IdentityStore,
+  MergeRow,
+  ReviewItem,
+} from '../../patient-identity/identity-ports';
+import { blockingKeys } from '../../patient-identity/matching/blocking';
+import type { Patient, PatientKey } from '../../patient-identity/model';
+import type { MongoHandle } from './db-mongodb';
+
+export const IDENTITY_COLLECTIONS = ['identity_records', 'identity_merges', 'identity_reviews'] as const;
+
+interface RecordDoc {
+  _id: string; // k
+  id: string;
+  authority: string;
+  personId: string;
+  patient?: Patient;
+  birthYear?: string;
+  nameKeys: string[];
+  updated: string;
+}
+
+interface MergeDoc {
+  _id: string; // k of `from`: an identifier is merged at most once
+  from: PatientKey;
+  into: PatientKey;
+  fromPerson?: string;
+  intoPerson?: string;
+  time: string;
+}
+
+interface ReviewDoc {
+  seq: number;
+  key: PatientKey;
+  candidate: PatientKey;
+  score: number;
+  time: string;
+}
+
+const kOf = (key: PatientKey): string => `${key.authority}|${key.id}`;
+const plainKey = (key: PatientKey): PatientKey => ({ id: key.id, authority: key.authority });
+
+/** Joins the merge document of each record (at most one) as `merge`. */
+const JOIN_MERGE: Document[] = [
+  { $lookup: { from: 'identity_merges', localField: '_id', foreignField: '_id', as: 'merge' } },
+];
+
+function toRecord(doc: RecordDoc & { merge?: MergeDoc[] }): IdentityRecord {
+  const merge = doc.merge?.[0];
+  return {
+    key: { id: doc.id, authority: doc.authority },
+    personId: doc.personId,
+    updated: doc.updated,
+    ...(doc.patient ? { patient: doc.patient } : {}),
+    ...(merge ? { mergedInto: plainKey(merge.into) } : {}),
+  };
+}
+
+/** Creates the identity collections and indexes (called from db-mongodb.ts ensureIndexes). */
+export async function ensureIdentityIndexes(h: Pick<MongoHandle, 'db'>): Promise<void> {
+  const records = h.db.collection<RecordDoc>('identity_records');
+  await records.createIndexes([
+    { key: { personId: 1 }, name: 'person' },
+    { key: { birthYear: 1 }, name: 'birth_year', partialFilterExpression: { birthYear: { $exists: true } } },
+    { key: { nameKeys: 1 }, name: 'name_keys' },
+  ]);
+  // A person is redirected by at most one merge, so that person resolution is a simple chain.
+  await h.db.collection<MergeDoc>('identity_merges').createIndexes([
+    { key: { fromPerson: 1 }, name: 'from_person', unique: true, partialFilterExpression: { fromPerson: { $exists: true } } },
+    { key: { intoPerson: 1 }, name: 'into_person', partialFilterExpression: { intoPerson: { $exists: true } } },
+  ]);
+  await h.db.collection<ReviewDoc>('identity_reviews').createIndex({ seq: 1 }, { name: 'seq', unique: true });
+}
+
+export class MongoIdentityStore implements IdentityStore {
+  private readonly records: Collection<RecordDoc>;
+  private readonly merges: Collection<MergeDoc>;
+  private readonly reviewItems: Collection<ReviewDoc>;
+
+  constructor(private readonly h: MongoHandle) {
+    this.records = h.db.collection<RecordDoc>('identity_records');
+    this.merges = h.db.collection<MergeDoc>('identity_merges');
+    this.reviewItems = h.db.collection<ReviewDoc>('identity_reviews');
+  }
+
+  async getRecord(key: PatientKey): Promise<IdentityRecord | undefined> {
+    const [doc] = await this.records.aggregate<RecordDoc & { merge: MergeDoc[] }>([{ $match: { _id: kOf(key) } }, ...JOIN_MERGE]).toArray();
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  async commit(batch: IdentityBatch): Promise<void> {
+    await this.h.tx(async (session) => {
+      for (const r of batch.records ?? []) await this.putRecord(r, session);
+      if (batch.reviews?.length) await this.addReviews(batch.reviews, session);
+      const m = batch.merge;
+      if (m) {
+        await this.merges.insertOne(
+          {
+            _id: kOf(m.from),
+            from: plainKey(m.from),
+            into: plainKey(m.into),
+            ...(m.fromPerson ? { fromPerson: m.fromPerson, intoPerson: m.intoPerson } : {}),
+            time: m.time,
+          },
+          { session },
+        );
+      }
+    });
+  }
+
+  private async putRecord(r: IdentityRecord, session: ClientSession): Promise<void> {
+    const b: BlockingKeys = r.patient ? blockingKeys(r.patient) : { nameKeys: [] };
+    const doc: RecordDoc = {
+      _id: kOf(r.key),
+      id: r.key.id,
+      authority: r.key.authority,
+      personId: r.personId,
+      nameKeys: [...b.nameKeys],
+      updated: r.updated,
+      ...(r.patient ? { patient: r.patient } : {}),
+      ...(b.birthYear ? { birthYear: b.birthYear } : {}),
+    };
+    // A revise replaces the whole record (demographics and link), as the SQLite upsert does.
+    await this.records.replaceOne({ _id: doc._id }, doc, { upsert: true, session });
+  }
+
+  /** Review rows keep their arrival order: seq continues from the highest one, inside the transaction. */
+  private async addReviews(items: readonly ReviewItem[], session: ClientSession): Promise<void> {
+    const last = await this.reviewItems.find({}, { session, sort: { seq: -1 }, limit: 1, projection: { seq: 1 } }).next();
+    let seq = last?.seq ?? 0;
+    await this.reviewItems.insertMany(
+      items.map((v) => ({ seq: ++seq, key: plainKey(v.key), candidate: plainKey(v.candidate), score: v.score, time: v.time })),
+      { session },
+    );
+  }
+
+  async resolvePerson(personId: string): Promise<string> {
+    let current = personId;
+    // The chain is acyclic (a redirect always targets an unredirected person); the bound guards corruption.
+    for (let i = 0; i < 1000; i++) {
+      const m = await this.merges.findOne({ fromPerson: current }, { projection: { intoPerson: 1 } });
+      if (!m?.intoPerson) return current;
+      current = m.intoPerson;
+    }
+    throw new Error('person redirect chain too long');
+  }
+
+  /** The person and every person redirected into it, transitively. */
+  private async redirectedInto(personId: string): Promise<string[]> {
+    const persons = [personId];
+    for (let i = 0; i < persons.length; i++) {
+      const from = await this.merges.find({ intoPerson: persons[i] }, { projection: { fromPerson: 1 } }).toArray();
+      for (const m of from) if (m.fromPerson && !persons.includes(m.fromPerson)) persons.push(m.fromPerson);
+    }
+    return persons;
+  }
+
+  async members(personId: string): Promise<IdentityRecord[]> {
+    const persons = await this.redirectedInto(personId);
+    const docs = await this.records
+      .aggregate<RecordDoc & { merge: MergeDoc[] }>([{ $match: { personId: { $in: persons } } }, { $sort: { authority: 1, id: 1 } }, ...JOIN_MERGE])
+      .toArray();
+    return docs.map(toRecord);
+  }
+
+  /** Records with demographics, not merged away, matching `filter`, at most `limit`. */
+  private async active(filter: Document, limit: number): Promise<IdentityRecord[]> {
+    const docs = await this.records
+      .aggregate<RecordDoc & { merge: MergeDoc[] }>([
+        { $match: { ...filter, patient: { $exists: true } } },
+        ...JOIN_MERGE,
+        { $match: { merge: { $size: 0 } } },
+        { $limit: limit },
+      ])
+      .toArray();
+    return docs.map(toRecord);
+  }
+
+  async candidates(keys: BlockingKeys, limit: number): Promise<IdentityRecord[]> {
+    const or: Document[] = [];
+    if (keys.birthYear) or.push({ birthYear: keys.birthYear });
+    if (keys.nameKeys.length > 0) or.push({ nameKeys: { $in: [...keys.nameKeys] } });
+    if (or.length === 0) return [];
+    return this.active({ $or: or }, limit);
+  }
+
+  async scan(limit: number): Promise<IdentityRecord[]> {
+    return this.active({}, limit);
+  }
+
+  async mergedInto(key: PatientKey): Promise<PatientKey | undefined> {
+    const m = await this.merges.findOne({ _id: kOf(key) });
+    return m ? plainKey(m.into) : undefined;
+  }
+
+  async removeMerge(from: PatientKey): Promise<MergeRow | undefined> {
+    const m = await this.merges.findOneAndDelete({ _id: kOf(from) });
+    if (!m) return undefined;
+    return {
+      from: plainKey(m.from),
+      into: plainKey(m.into),
+      ...(m.fromPerson && m.intoPerson ? { fromPerson: m.fromPerson, intoPerson: m.intoPerson } : {}),
+      time: m.time,
+    };
+  }
+
+  async reviews(limit: number): Promise<ReviewItem[]> {
+    const docs = await this.reviewItems.find({}, { sort: { seq: 1 }, limit }).toArray();
+    return docs.map((d) => ({ key: plainKey(d.key), candidate: plainKey(d.candidate), score: d.score, time: d.time }));
+  }
+}

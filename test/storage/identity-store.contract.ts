@@ -1,0 +1,105 @@
+/**
+ * IdentityStore contract (the PIX/PDQ cross-reference store): records, blocking candidates, merge rows with
+ * person redirects, unmerge, review rows. Runs on every backend through forEachBackend (ports.test.ts).
+ */
+import { expect } from 'chai';
+import type { IdentityStore } from '../../src/patient-identity/identity-ports';
+import type { Patient, PatientKey } from '../../src/patient-identity/model';
+import type { Stores } from '../../src/storage/stores';
+import type { OpenStores } from './backends';
+
+const T = '2026-01-01T00:00:00.000Z';
+const k = (id: string): PatientKey => ({ id, authority: '1.2.3' });
+const demo = (family: string, given: string, birthTime?: string): Patient => ({
+  ids: [],
+  otherIds: [],
+  names: [{ family: [family], given: [given] }],
+  birthTime,
+  addresses: [],
+  telecoms: [],
+});
+
+export function identityStoreContract(open: OpenStores): void {
+  let s: Stores;
+  let store: IdentityStore;
+  beforeEach(async () => {
+    s = await open();
+    if (!s.identity) throw new Error(`the ${s.kind} backend has no identity store`);
+    store = s.identity;
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+
+  it('stores, replaces and reads records with their demographics', async () => {
+    await store.commit({ records: [{ key: k('a'), personId: 'P1', patient: demo('Ünal', 'Ayşe', '19800101'), updated: T }, { key: k('b'), personId: 'P1', updated: T }] });
+    expect((await store.getRecord(k('a')))?.patient?.names[0]?.family).to.deep.equal(['Ünal']);
+    expect((await store.getRecord(k('b')))?.patient).to.equal(undefined);
+    await store.commit({ records: [{ key: k('a'), personId: 'P2', patient: demo('Unal', 'Ayse'), updated: T }] });
+    expect(await store.getRecord(k('a'))).to.deep.include({ personId: 'P2' });
+    expect(await store.getRecord({ id: 'a', authority: '9.9' })).to.equal(undefined);
+  });
+
+  it('candidates agree on a blocking key and skip merged-away and demographics-less records', async () => {
+    await store.commit({
+      records: [
+        { key: k('a'), personId: 'P1', patient: demo('Miller', 'Ann', '19800101'), updated: T },
+        { key: k('b'), personId: 'P2', patient: demo('Jones', 'Bob', '19800505'), updated: T },
+        { key: k('c'), personId: 'P3', patient: demo('Smith', 'Carl', '19990101'), updated: T },
+        { key: k('d'), personId: 'P4', updated: T },
+      ],
+    });
+    const ids = async (keys: { birthYear?: string; nameKeys: string[] }) => (await store.candidates(keys, 10)).map((r) => r.key.id).sort();
+    expect(await ids({ birthYear: '1980', nameKeys: [] })).to.deep.equal(['a', 'b']);
+    expect(await ids({ nameKeys: ['SMI'] })).to.deep.equal(['c']);
+    expect(await ids({ nameKeys: ['CAR'] })).to.deep.equal(['c']);
+    expect(await ids({ nameKeys: [] })).to.deep.equal([]);
+    await store.commit({ merge: { from: k('b'), into: k('a'), time: T } });
+    expect(await ids({ birthYear: '1980', nameKeys: [] })).to.deep.equal(['a']);
+    expect((await store.scan(10)).map((r) => r.key.id).sort()).to.deep.equal(['a', 'c']);
+    expect(await store.scan(1)).to.have.length(1);
+  });
+
+  it('merge rows redirect persons; members follow redirects; removeMerge restores exactly', async () => {
+    await store.commit({ records: [{ key: k('a'), personId: 'P1', updated: T }, { key: k('b'), personId: 'P2', updated: T }, { key: k('c'), personId: 'P2', updated: T }] });
+    await store.commit({ merge: { from: k('b'), into: k('a'), fromPerson: 'P2', intoPerson: 'P1', time: T } });
+    expect(await store.resolvePerson('P2')).to.equal('P1');
+    const members = await store.members('P1');
+    expect(members.map((r) => r.key.id)).to.deep.equal(['a', 'b', 'c']);
+    expect(members.find((r) => r.key.id === 'b')?.mergedInto).to.deep.equal(k('a'));
+    expect((await store.getRecord(k('b')))?.mergedInto).to.deep.equal(k('a'));
+    expect(await store.mergedInto(k('b'))).to.deep.equal(k('a'));
+    expect(await store.removeMerge(k('b'))).to.deep.equal({ from: k('b'), into: k('a'), fromPerson: 'P2', intoPerson: 'P1', time: T });
+    expect(await store.resolvePerson('P2')).to.equal('P2');
+    expect((await store.members('P1')).map((r) => r.key.id)).to.deep.equal(['a']);
+    expect(await store.mergedInto(k('b'))).to.equal(undefined);
+    expect(await store.removeMerge(k('b'))).to.equal(undefined);
+  });
+
+  it('follows redirect chains both ways (members of the final person include every merged person)', async () => {
+    await store.commit({ records: [{ key: k('a'), personId: 'P1', updated: T }, { key: k('b'), personId: 'P2', updated: T }, { key: k('c'), personId: 'P3', updated: T }] });
+    await store.commit({ merge: { from: k('c'), into: k('b'), fromPerson: 'P3', intoPerson: 'P2', time: T } });
+    await store.commit({ merge: { from: k('b'), into: k('a'), fromPerson: 'P2', intoPerson: 'P1', time: T } });
+    expect(await store.resolvePerson('P3')).to.equal('P1');
+    expect((await store.members('P1')).map((r) => r.key.id)).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it('refuses a second merge of one identifier and a second redirect of one person, atomically', async () => {
+    await store.commit({ records: [{ key: k('x'), personId: 'P9', updated: T }] });
+    await store.commit({ merge: { from: k('x'), into: k('y'), fromPerson: 'P9', intoPerson: 'P8', time: T } });
+    const refused = async (batch: Parameters<IdentityStore['commit']>[0]) => store.commit(batch).then(() => false, () => true);
+    expect(await refused({ merge: { from: k('z'), into: k('y'), fromPerson: 'P9', intoPerson: 'P7', time: T } })).to.equal(true);
+    // The record in the refused batch is not written either: a batch is all or nothing.
+    expect(await refused({ records: [{ key: k('new'), personId: 'P5', updated: T }], merge: { from: k('x'), into: k('w'), time: T } })).to.equal(true);
+    expect(await store.getRecord(k('new'))).to.equal(undefined);
+    expect(await store.mergedInto(k('x'))).to.deep.equal(k('y'));
+  });
+
+  it('keeps review rows in arrival order across commits', async () => {
+    await store.commit({ reviews: [{ key: k('a'), candidate: k('b'), score: 12.5, time: T }, { key: k('c'), candidate: k('d'), score: -1, time: T }] });
+    await store.commit({ reviews: [{ key: k('e'), candidate: k('f'), score: 11, time: T }] });
+    const rows = (await store.reviews(10)).map((r) => [r.key.id, r.candidate.id, r.score]);
+    expect(rows).to.deep.equal([['a', 'b', 12.5], ['c', 'd', -1], ['e', 'f', 11]]);
+    expect(await store.reviews(1)).to.have.length(1);
+  });
+}
