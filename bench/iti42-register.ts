@@ -5,7 +5,8 @@
  *
  *   npm run bench -- iti42            (or: node --import tsx bench/iti42-register.ts)
  *
- * The server runs as a child process pinned to core 0; this load generator to core 1.
+ * The server runs as a child process pinned to core 0; this load generator to core 1. Each row also gives the
+ * server's event-loop lag p99/max during that phase (scraped from its /metrics).
  * Results: printed as a markdown table and written to bench/results/b1-<timestamp>.json.
  */
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
@@ -54,6 +55,21 @@ async function preload(dataDir: string): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+interface LoopLag {
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/**
+ * The server's event-loop lag since the previous scrape (prom-client's monitorEventLoopDelay, metrics.ts):
+ * how long synchronous stretches (a group commit's inserts, a checkpoint) held every other request up.
+ */
+async function loopLag(adminUrl: string): Promise<LoopLag> {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.eE+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { p99Ms: value('tessera_nodejs_eventloop_lag_p99_seconds'), maxMs: value('tessera_nodejs_eventloop_lag_max_seconds') };
+}
+
 const envelope = (body: string, i: number) =>
   `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header>` +
   `<a:Action s:mustUnderstand="1">${SoapAction.iti42}</a:Action><a:MessageID>urn:uuid:bench-${i}</a:MessageID>` +
@@ -72,11 +88,13 @@ async function main(): Promise<void> {
     headers: { 'content-type': 'application/soap+xml; charset=UTF-8' },
   });
   const check = (status: number, body: string) => status === 200 && body.includes('ResponseStatusType:Success');
-  const rows: (LoadResult & { mode: string; cpuMsPerRequest: number; rssMb: number })[] = [];
+  const rows: (LoadResult & { mode: string; cpuMsPerRequest: number; rssMb: number; loopLag: LoopLag })[] = [];
   const run = async (mode: string, f: () => Promise<LoadResult>) => {
+    await loopLag(server.adminUrl); // the server's lag statistics restart at every scrape
     const cpu0 = server.cpuMs();
     const r = await f();
-    rows.push({ mode, ...r, cpuMsPerRequest: (server.cpuMs() - cpu0) / Math.max(1, r.requests), rssMb: server.rssMb() });
+    const lag = await loopLag(server.adminUrl);
+    rows.push({ mode, ...r, cpuMsPerRequest: (server.cpuMs() - cpu0) / Math.max(1, r.requests), rssMb: server.rssMb(), loopLag: lag });
   };
   await run('warm-up c=8', () => closedLoop({ url: server.url, tls, concurrency: 8, seconds: 3, make, check }));
   rows.length = 0;
@@ -89,11 +107,11 @@ async function main(): Promise<void> {
   await server.stop();
 
   const table = [
-    '| mode | requests | errors | req/s | p50 ms | p99 ms | p99.9 ms | server CPU ms/req | server RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| mode | requests | errors | req/s | p50 ms | p99 ms | p99.9 ms | server CPU ms/req | server RSS MB | event-loop lag p99 / max ms |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.mode} | ${r.requests} | ${r.errors} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.p999.toFixed(1)} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.rssMb.toFixed(0)} |`,
+        `| ${r.mode} | ${r.requests} | ${r.errors} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.p999.toFixed(1)} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.loopLag.p99Ms.toFixed(1)} / ${r.loopLag.maxMs.toFixed(1)} |`,
     ),
   ].join('\n');
   process.stdout.write(`\nB1 ITI-42, ${PRELOAD} documents preloaded in ${preloadSeconds.toFixed(0)} s\n${JSON.stringify(limits)}\n\n${table}\n`);

@@ -11,6 +11,7 @@ import type { MtomPart } from './soap/mtom-write';
 import type { Stores } from './storage/stores';
 import type { StoredBlob } from './repository/ports';
 import type { AffinityDomain } from './metadata/affinity-domain';
+import type { Submission } from './metadata/model';
 import { SoapAction } from './ebxml/vocabulary';
 
 export type TransactionId = 'ITI-18' | 'ITI-51' | 'ITI-41' | 'ITI-42' | 'ITI-43' | 'ITI-44' | 'ITI-45' | 'ITI-47';
@@ -43,6 +44,11 @@ export interface Deps {
   readonly now: () => Date;
   readonly newUuid: () => string; // returns `urn:uuid:…`
   readonly log: Logger;
+  /**
+   * The registry's local-id translation for a calling node (IDENTITY_DOMAINS `translateLocalIds`), or undefined
+   * when that node has no such policy (src/registry/translate-patient-ids.ts).
+   */
+  readonly patientIdTranslator?: (peer: NodeIdentity) => ((s: Submission) => Promise<Submission>) | undefined;
 }
 
 export interface HandlerContext {

@@ -9,10 +9,10 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { SoapFaultError, XdsCode } from '../errors';
 import { SOAP12_CONTENT_TYPE, soapFault } from '../soap/write-response';
-import type { Deps, Endpoint, TransactionDef } from '../transactions';
+import type { Deps, Endpoint, NodeIdentity, TransactionDef } from '../transactions';
 import type { Metrics } from './metrics';
 import { handleSoapPost, type SoapReply } from './soap-route';
-import { peerIdentity } from './tls';
+import { peerIdentityCache } from './tls';
 
 export interface AppOptions {
   readonly table: readonly TransactionDef[];
@@ -63,6 +63,8 @@ function send(ctx: Koa.Context, reply: SoapReply): void {
 /** Requests in progress in this app (one per listener; not a module singleton). */
 interface Admission {
   inFlight: number;
+  /** The calling node per connection (tls.ts). */
+  readonly peerOf: (socket: TLSSocket) => NodeIdentity;
 }
 
 const BUSY_CODE: Readonly<Record<Endpoint, string>> = {
@@ -86,7 +88,7 @@ function busy(ctx: Koa.Context, o: AppOptions, endpoint: Endpoint): SoapReply {
 
 async function soapPost(ctx: Koa.Context, o: AppOptions, endpoint: Endpoint, admission: Admission): Promise<void> {
   const started = process.hrtime.bigint();
-  const peer = peerIdentity(ctx.req.socket as TLSSocket);
+  const peer = admission.peerOf(ctx.req.socket as TLSSocket);
   let reply: SoapReply;
   if (admission.inFlight >= o.maxInFlight) {
     reply = busy(ctx, o, endpoint);
@@ -128,7 +130,7 @@ function unknownDestination(ctx: Koa.Context, o: AppOptions): void {
 
 export function createApp(o: AppOptions): Koa {
   const app = new Koa();
-  const admission: Admission = { inFlight: 0 };
+  const admission: Admission = { inFlight: 0, peerOf: peerIdentityCache() };
   app.on('error', (err: Error) => o.log.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'http error'));
   app.use(async (ctx) => {
     const path = ctx.path;

@@ -11,6 +11,7 @@ import { SoapFaultError, XdsError, defaultInternalCode } from '../errors';
 import { readSoapRequest, type SoapRequest } from '../soap/read-request';
 import { SOAP12_CONTENT_TYPE, soapEnvelope, soapFault } from '../soap/write-response';
 import { writeMtom } from '../soap/mtom-write';
+import { outOfResourcesOfRead } from '../repository/out-of-resources';
 import type { StoredBlob } from '../repository/ports';
 import { findTransaction, type Deps, type NodeIdentity, type TransactionDef } from '../transactions';
 
@@ -98,12 +99,27 @@ async function dispatch(o: SoapEndpointOptions, req: SoapRequest<StoredBlob>, pe
   }
 }
 
+/**
+ * A full disk while an MTOM document streamed in: the transaction's own error body with
+ * XDSRepositoryOutOfResources (ITI TF-3 §4.2.4.1), like an inline document gets, rather than a bare fault.
+ */
+function outOfResourcesReply(o: SoapEndpointOptions, err: unknown, log: Logger): SoapReply | undefined {
+  const full = outOfResourcesOfRead(err);
+  const def = full && o.table.find((t) => t.endpoint === o.endpoint && t.acceptsAttachments && t.errorBody);
+  if (!full || !def?.errorBody) return undefined;
+  log.warn({ err: full.cause }, 'no storage space left for a document');
+  const envelope = soapEnvelope({ action: def.replyAction, messageId: o.deps.newUuid(), body: def.errorBody(full.errors) });
+  return { status: 200, contentType: SOAP12_CONTENT_TYPE, body: envelope, transaction: def.id, outcome: 'xds-error', count: 1 };
+}
+
 /** Handles one POST to a SOAP endpoint and returns what to send; never throws. */
 export async function handleSoapPost(o: SoapEndpointOptions, req: IncomingMessage, peer: NodeIdentity, log: Logger): Promise<SoapReply> {
   let request: SoapRequest<StoredBlob>;
   try {
     request = await readRequest(o, req);
   } catch (err) {
+    const full = outOfResourcesReply(o, err, log);
+    if (full) return full;
     if (err instanceof SoapFaultError) return faultReply(err, o.deps);
     const ref = randomUUID();
     log.error({ err, ref }, 'failed to read SOAP request');

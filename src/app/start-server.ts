@@ -27,6 +27,8 @@ import type { RemoteRegistryOptions } from '../repository/registry-client-remote
 import { createPixHandlers, type PixHandlers } from '../patient-identity/create-pix-handlers';
 import { startHl7v2, type RunningHl7v2 } from './start-hl7v2';
 import { Iti46Notifier } from '../patient-identity/notify-iti46';
+import { patientIdTranslatorFor } from '../registry/translate-patient-ids';
+import { ReviewQueue } from '../patient-identity/review-queue';
 
 export interface StartOptions {
   readonly transactions?: readonly TransactionDef[];
@@ -39,7 +41,7 @@ export interface StartOptions {
 export interface RunningTessera {
   readonly url: string;
   readonly adminUrl: string;
-  /** The MLLP/TLS port of HL7v2 PIX/PDQ; undefined when the store has no cross-reference (MongoDB for now). */
+  /** The MLLP/TLS port of HL7v2 PIX/PDQ; undefined when the store bundle has no cross-reference. */
   readonly mllpPort?: number;
   readonly deps: Deps;
   stop(): Promise<void>;
@@ -93,7 +95,7 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
   let running: RunningTessera;
   try {
     // One PIX handler set (one CrossReference) serves HL7v3 over SOAP and HL7v2 over MLLP.
-    const pix = stores.identity ? createPixHandlers(stores.identity) : undefined;
+    const pix = stores.identity ? createPixHandlers(stores.identity, { domains: config.identityDomains }) : undefined;
     const iti46 = pix ? iti46Notifier(config, pix, node.client, log) : undefined;
     const table = o.transactions ?? implementedTransactions({ remoteRegistry, pix });
     running = await startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix, iti46 });
@@ -129,7 +131,9 @@ interface ListenerContext {
 }
 
 async function startListeners({ config, log, tls, stores, repositoryUniqueId, table, pix, iti46 }: ListenerContext): Promise<RunningTessera> {
-  const deps = await buildDeps(config, stores, log, repositoryUniqueId);
+  const built = await buildDeps(config, stores, log, repositoryUniqueId);
+  // The registry reaches the cross-reference only through this per-peer translator (translateLocalIds sources).
+  const deps: Deps = pix ? { ...built, patientIdTranslator: (peer) => patientIdTranslatorFor(pix.crossReference, peer) } : built;
   const metrics = createMetrics();
   const app = createApp({
     table,
@@ -146,7 +150,9 @@ async function startListeners({ config, log, tls, stores, repositoryUniqueId, ta
   applyServerLimits(https);
   watchTlsFailures(https, stores.audit, log);
   const state: HealthState = { ready: false, store: stores.kind, startedAt: Date.now() };
-  const admin = createAdminServer(state, metrics);
+  // The review queue decides on the same CrossReference as the feeds (one queue), and mirrors into the registry.
+  const reviews = pix ? new ReviewQueue({ xref: pix.crossReference, patients: stores.patients, audit: stores.audit, log }) : undefined;
+  const admin = createAdminServer(state, metrics, reviews, log);
   const port = await listen(https, config.port);
   let adminPort: number;
   let hl7v2: RunningHl7v2 | undefined;

@@ -79,3 +79,21 @@ export function peerIdentity(socket: TLSSocket): NodeIdentity {
     address: socket.remoteAddress,
   };
 }
+
+/**
+ * peerIdentity once per connection rather than per request: getPeerCertificate converts the whole
+ * certificate to a JS object each time (~0.08 ms, 2–3% of an ITI-42; BENCHMARKS.md B1). A renegotiation
+ * (TLS 1.2) may present another certificate; every completed handshake emits 'secure', which drops the entry.
+ */
+export function peerIdentityCache(): (socket: TLSSocket) => NodeIdentity {
+  const known = new WeakMap<TLSSocket, NodeIdentity>();
+  return (socket) => {
+    let id = known.get(socket);
+    if (!id) {
+      id = peerIdentity(socket);
+      known.set(socket, id);
+      socket.once('secure', () => known.delete(socket));
+    }
+    return id;
+  };
+}

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { main as startServer } from '../main';
 import { processIo, type CliIo } from './io';
 import { patientCommand } from './patient-add';
+import { identityCommand } from './identity';
 import { conformanceCommand } from '../conformance/command';
 
 export function buildCli(io: CliIo = processIo): Command {
@@ -19,6 +20,7 @@ export function buildCli(io: CliIo = processIo): Command {
       await startServer();
     });
   program.addCommand(patientCommand(io));
+  program.addCommand(identityCommand(io));
   program.addCommand(conformanceCommand());
   return program;
 }

@@ -2,7 +2,10 @@
  * The only reader of the environment: validates every variable with zod into a frozen Config.
  * An invalid value stops start-up with one line naming the variable (main.ts exits with code 2).
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { IdentityDomains } from '../patient-identity/domains';
+import { readIdentityDomains } from './identity-domains';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -45,6 +48,8 @@ export interface Config {
   readonly pixV3UpdateSubscribers: readonly string[];
   /** When set, ITI-41 registers through this remote Document Registry (ITI-42 over mutual TLS). */
   readonly remoteRegistry?: RemoteRegistryConfig;
+  /** Patient identity domains and trusted feed sources (IDENTITY_DOMAINS file); absent → the open default (domains.ts). */
+  readonly identityDomains?: IdentityDomains;
 }
 
 export interface PixSubscriber {
@@ -118,6 +123,7 @@ const EnvSchema = z.object({
   REGISTRY_TLS_CA: optional(path),
   REGISTRY_TLS_CERT: optional(path),
   REGISTRY_TLS_KEY: optional(path),
+  IDENTITY_DOMAINS: optional(path),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -176,8 +182,15 @@ function firstIssue(error: z.ZodError): ConfigError {
   return new ConfigError(variable, message);
 }
 
-/** Reads and validates the environment. Throws ConfigError on the first invalid variable. */
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
+/** Reads a configuration file named by a variable (IDENTITY_DOMAINS): a file that cannot be used is a config error. */
+export type ReadConfigFile = (path: string) => string;
+const readUtf8: ReadConfigFile = (p) => readFileSync(p, 'utf8');
+
+/**
+ * Reads and validates the environment. Throws ConfigError on the first invalid variable. Files whose content
+ * is configuration (IDENTITY_DOMAINS) are read and validated here too, so a bad one stops start-up with exit 2.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, readFile: ReadConfigFile = readUtf8): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw firstIssue(parsed.error);
   const e = parsed.data;
@@ -209,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     pixUpdateSubscribers: pixSubscribers(e.PIX_UPDATE_SUBSCRIBERS),
     pixV3UpdateSubscribers: pixV3Subscribers(e.PIX_V3_UPDATE_SUBSCRIBERS),
     remoteRegistry: remoteRegistry(e),
+    ...(e.IDENTITY_DOMAINS ? { identityDomains: readIdentityDomains(e.IDENTITY_DOMAINS, readFile) } : {}),
   };
   return Object.freeze(config);
 }

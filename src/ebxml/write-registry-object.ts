@@ -151,5 +151,29 @@ export function writeRegistryObject(o: RegistryObject): string {
   }
 }
 
+/**
+ * The stored form of an object: its ebRIM exactly as `writeRegistryObject` writes it, minus the two attributes
+ * a query decides (`home`: the requested homeCommunityId or the object's own; `status`: the current
+ * availabilityStatus, which RPLC deprecation changes after registration). Kept by the registry store at
+ * registration so a LeafClass response only concatenates (design.md convention 5, performance.md §4).
+ */
+export const writeStoredEbrim = (o: RegistryObject): string => writeRegistryObject({ ...o, home: undefined, availabilityStatus: undefined });
+
+const OBJECT_TYPE_ATTR = ' objectType="';
+const ASSOCIATION_TYPE_ATTR = ' associationType="';
+
+/**
+ * Puts `home` and `status` back into a stored form; the result equals writeRegistryObject of the object with
+ * that home and status. Attribute values are escaped (`"` → `&quot;`), so the first ` objectType="` is the
+ * attribute itself: entries carry home and status right before it, an Association carries home before it
+ * and status before ` associationType="` (the writer's attribute order).
+ */
+export function completeStoredEbrim(kind: RegistryObject['kind'], stored: string, home: string | undefined, status: AvailabilityStatus | undefined): string {
+  const at = stored.indexOf(OBJECT_TYPE_ATTR);
+  if (kind !== 'Association') return stored.slice(0, at) + attr('home', home) + statusAttr(status) + stored.slice(at);
+  const st = stored.indexOf(ASSOCIATION_TYPE_ATTR, at);
+  return stored.slice(0, at) + attr('home', home) + stored.slice(at, st) + statusAttr(status) + stored.slice(st);
+}
+
 /** ObjectRef for returnType=ObjectRef query results (ebRS 3.0 §6.3; ITI TF-2a §3.18.4.1.2.6). */
 export const writeObjectRef = (id: string, home?: string): string => `<rim:ObjectRef id="${esc(id)}"${attr('home', home)}/>`;

@@ -4,14 +4,16 @@
  * domain names the person; then deterministic (exact family, given, birth date and gender); then
  * Fellegi-Sunter scoring (matching/score.ts) → link, review, or a new person with a minted enterprise id.
  * Known identifiers keep their links (a revise never relinks). Merges are rows (identity-ports.ts), so an
- * unmerge restores everything. Feeds are serialised in-process: decisions read then write.
+ * unmerge restores everything. Feeds are serialised in-process: decisions read then write; operator decisions
+ * (review-queue.ts) join the same queue through `exclusive()`. Review rows are not queued again for a pair
+ * marked distinct or already waiting.
  */
 import type { IdentityDomains } from './domains';
 import { isEnterprise, isKnownDomain } from './domains';
 import type { IdentityRecord, IdentityStore, MergeRow, ReviewItem } from './identity-ports';
 import { IdentityError } from './identity-error';
 import { keyEquals, keyToCx, type Patient, type PatientKey } from './model';
-import { blockingKeys } from './matching/blocking';
+import { matchKeys } from './matching/blocking';
 import { comparable, type Comparable } from './matching/normalise';
 import { decide, DEFAULT_THRESHOLDS, scoreComparable, type Thresholds } from './matching/score';
 
@@ -74,6 +76,23 @@ export class CrossReference {
     return run;
   }
 
+  /**
+   * Runs an operator decision (review-queue.ts) in the same queue as feeds, so that it reads and writes
+   * without a feed in between. `work` must not call feed/merge/unmerge itself (they would wait for it).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.serial(work);
+  }
+
+  /** A new enterprise identifier (a new person). */
+  mintEnterpriseKey(): PatientKey {
+    return { id: this.o.newId(), authority: this.o.domains.enterprise.oid };
+  }
+
+  now(): Date {
+    return this.o.now();
+  }
+
   private checkDomain(key: PatientKey): void {
     if (!isKnownDomain(this.o.domains, key.authority)) throw new IdentityError('unknown-domain', 'unknown assigning authority', key);
   }
@@ -84,7 +103,8 @@ export class CrossReference {
     return () => this.listeners.delete(listener);
   }
 
-  private notify(personIds: readonly (string | undefined)[]): void {
+  /** Tells subscribers that these persons' identifiers changed (also used by operator decisions). */
+  notify(personIds: readonly (string | undefined)[]): void {
     for (const id of new Set(personIds)) if (id) for (const l of this.listeners) l(id);
   }
 
@@ -102,7 +122,9 @@ export class CrossReference {
   /** ITI-44 add / revise. Throws IdentityError('unknown-domain') when the record's own id is in no known domain. */
   feed(patient: Patient): Promise<FeedOutcome> {
     return this.serial(async () => {
-      const before = this.listeners.size ? await this.identifierSet(patient.ids) : '';
+      // Before and after over the same ids (asOtherIDs included), so a revise naming another person's id
+      // (queued for review, nothing relinked) is not announced as a change.
+      const before = this.listeners.size ? await this.identifierSet([...patient.ids, ...patient.otherIds]) : '';
       const outcome = await this.feedNow(patient);
       if (this.listeners.size && before !== (await this.identifierSet([...patient.ids, ...outcome.accepted]))) this.notify([outcome.personId]);
       return outcome;
@@ -123,8 +145,17 @@ export class CrossReference {
       ...others.filter((k) => !known.has(keyToCx(k))).map((key) => ({ key, personId: plan.personId, updated: time })),
       ...(plan.minted ? [{ key: plan.minted, personId: plan.personId, updated: time }] : []),
     ];
-    await this.store.commit({ records, reviews: plan.reviews });
+    await this.store.commit({ records, reviews: plan.reviews.length ? await this.newReviews(plan.reviews) : [] });
     return { personId: plan.personId, decision: plan.decision, accepted: [...keys, ...(plan.minted ? [plan.minted] : [])] };
+  }
+
+  /** Drops pairs an operator declared distinct and pairs already waiting in the queue (a revise repeats them). */
+  private async newReviews(reviews: readonly ReviewItem[]): Promise<ReviewItem[]> {
+    const kept: ReviewItem[] = [];
+    for (const v of reviews) {
+      if (!(await this.store.isDistinct(v.key, v.candidate)) && !(await this.store.hasOpenReview(v.key, v.candidate))) kept.push(v);
+    }
+    return kept;
   }
 
   /** A known identifier keeps the person it already has (revise never relinks). */
@@ -150,7 +181,7 @@ export class CrossReference {
     if (best?.decision === 'deterministic' || best?.decision === 'link') {
       return { personId: await this.personOfRecord(best.record), decision: best.decision, reviews: [] };
     }
-    const minted = { id: this.o.newId(), authority: this.o.domains.enterprise.oid };
+    const minted = this.mintEnterpriseKey();
     const time = this.o.now().toISOString();
     const reviews = best?.decision === 'review' ? [{ key: patient.ids[0]!, candidate: best.record.key, score: best.score, time }] : [];
     return { personId: keyToCx(minted), decision: best?.decision === 'review' ? 'review' : 'new', minted, reviews };
@@ -164,7 +195,7 @@ export class CrossReference {
     const own = patient.ids[0]!;
     const mine = comparable(patient);
     const scored: Candidate[] = [];
-    for (const record of await this.store.candidates(blockingKeys(patient), this.o.maxCandidates ?? 5000)) {
+    for (const record of await this.store.candidates({ nameKeys: matchKeys(patient) }, this.o.maxCandidates ?? 2000)) {
       if (!record.patient || record.key.authority === own.authority) continue;
       const theirs = comparable(record.patient);
       if (isExact(mine, theirs)) scored.push({ record, score: Infinity, decision: 'deterministic' });

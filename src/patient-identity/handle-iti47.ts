@@ -41,13 +41,24 @@ function scopingErrors(pix: PixContext, q: PdqQuery): AckDetail[] {
   );
 }
 
-/** Sends one page of a result set; a set with nothing left is dropped. */
-function page(pix: PixContext, set: ResultSet, size: number) {
-  const matches = set.matches.slice(set.offset, set.offset + size);
+/** Hits → matches (one identifier lookup each), in order, dropping persons the scoping leaves out. */
+async function toMatches(pix: PixContext, hits: readonly PdqHit[], scoping: readonly string[]): Promise<PdqMatch[]> {
+  const out: PdqMatch[] = [];
+  for (const h of hits) {
+    const m = await toMatch(pix, h, scoping);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+/** Sends one page of a result set (resolving only that page's hits); a set with nothing left is dropped. */
+async function page(pix: PixContext, set: ResultSet, size: number) {
+  const total = set.hits?.length ?? set.matches.length;
+  const matches = set.hits ? await toMatches(pix, set.hits.slice(set.offset, set.offset + size), []) : set.matches.slice(set.offset, set.offset + size);
   set.offset += matches.length;
-  const remaining = set.matches.length - set.offset;
+  const remaining = total - set.offset;
   if (remaining === 0) pix.resultSets.delete(set.queryId);
-  return { matches, q: { total: set.matches.length, current: matches.length, remaining } };
+  return { matches, q: { total, current: matches.length, remaining } };
 }
 
 async function answer(pix: PixContext, q: PdqQuery): Promise<{ reply: Omit<QueryReply, 'custodianOid'>; matches: PdqMatch[]; quantities?: { total: number; current: number; remaining: number } }> {
@@ -59,17 +70,22 @@ async function answer(pix: PixContext, q: PdqQuery): Promise<{ reply: Omit<Query
     return { reply: { ...base, ack: 'AE', details: [d], responseCode: 'QE' }, matches: [] };
   }
   const hits = await searchPatients(pix.xref, q.criteria, q.minimumDegreeMatch ?? 0);
-  const all = (await Promise.all(hits.map((h) => toMatch(pix, h, q.scopingOrganizations)))).filter((m): m is PdqMatch => !!m);
-  if (all.length === 0) return { reply: { ...base, ack: 'AA', details: [], responseCode: 'NF' }, matches: [] };
+  // With scoping, a hit may be left out, so every hit is resolved now (the total must be right); without, a hit
+  // is resolved only when its page is sent (a wide query no longer costs one identifier lookup per hit).
+  const lazy = q.scopingOrganizations.length === 0;
+  const all = lazy ? [] : await toMatches(pix, hits, q.scopingOrganizations);
+  const total = lazy ? hits.length : all.length;
+  if (total === 0) return { reply: { ...base, ack: 'AA', details: [], responseCode: 'NF' }, matches: [] };
   // Without initialQuantity the page is still bounded: the rest waits for a continuation like any other.
   const size = Math.min(q.initialQuantity && q.initialQuantity > 0 ? q.initialQuantity : pix.pageSize, pix.pageSize);
-  if (size >= all.length) return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: all };
+  const first = async () => (lazy ? toMatches(pix, hits.slice(0, size), []) : all.slice(0, size));
+  if (size >= total) return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: await first() };
   if (!q.queryId) {
-    const quantities = { total: all.length, current: size, remaining: all.length - size };
-    return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: all.slice(0, size), quantities };
+    const quantities = { total, current: size, remaining: total - size };
+    return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: await first(), quantities };
   }
-  pix.resultSets.put({ queryId: q.queryId, matches: all, offset: 0, queryByParameter: q.queryByParameter });
-  const p = page(pix, pix.resultSets.get(q.queryId)!, size);
+  pix.resultSets.put({ queryId: q.queryId, matches: all, ...(lazy ? { hits } : {}), offset: 0, queryByParameter: q.queryByParameter });
+  const p = await page(pix, pix.resultSets.get(q.queryId)!, size);
   return { reply: { ...base, ack: 'AA', details: [], responseCode: 'OK' }, matches: p.matches, quantities: p.q };
 }
 
@@ -109,7 +125,7 @@ export const createIti47Continue =
       const c = readContinuation(req.body);
       const set = c.queryId ? pix.resultSets.get(c.queryId) : undefined;
       if (!set || c.cancel) return unknownSet(pix, c.header, c.queryId, deps);
-      const p = page(pix, set, Math.min(c.continuationQuantity && c.continuationQuantity > 0 ? c.continuationQuantity : pix.pageSize, pix.pageSize));
+      const p = await page(pix, set, Math.min(c.continuationQuantity && c.continuationQuantity > 0 ? c.continuationQuantity : pix.pageSize, pix.pageSize));
       const r = { ack: 'AA' as const, details: [], responseCode: 'OK' as const, queryId: set.queryId, queryByParameter: set.queryByParameter, custodianOid: pix.custodianOid };
       return { body: writePdqResponse(c.header, replyContext(pix, deps), r, p.matches, p.q), count: p.matches.length };
     } catch (err) {

@@ -39,10 +39,39 @@ export interface BlockingKeys {
   readonly nameKeys: readonly string[];
 }
 
+/** An operator's decision on a review item (review-queue.ts). */
+export type ReviewDecision = 'link' | 'distinct';
+
+export interface ReviewResolution {
+  /** The review item's number (`StoredReview.seq`). */
+  readonly seq: number;
+  readonly decision: ReviewDecision;
+  readonly operator: string;
+  readonly time: string;
+}
+
+/** A review row as stored: its number, and how it was resolved (absent while open). */
+export interface StoredReview extends ReviewItem {
+  readonly seq: number;
+  readonly resolution?: ReviewResolution;
+}
+
+/** Two identifiers an operator declared to be different patients: never queued for review again. */
+export interface DistinctPair {
+  readonly a: PatientKey;
+  readonly b: PatientKey;
+  readonly operator: string;
+  readonly time: string;
+}
+
 export interface IdentityBatch {
   readonly records?: readonly IdentityRecord[];
   readonly reviews?: readonly ReviewItem[];
   readonly merge?: MergeRow;
+  /** Resolves one open review item (written in the same transaction as `records`). */
+  readonly resolve?: ReviewResolution;
+  /** Remembers a pair as distinct (unordered: (a, b) and (b, a) are the same pair). */
+  readonly distinct?: DistinctPair;
 }
 
 export interface IdentityStore {
@@ -64,4 +93,12 @@ export interface IdentityStore {
   /** Deletes the merge of `from` and returns it (undefined if `from` was not merged). */
   removeMerge(from: PatientKey): Promise<MergeRow | undefined>;
   reviews(limit: number): Promise<ReviewItem[]>;
+  /** One review row by number, resolved or not. */
+  review(seq: number): Promise<StoredReview | undefined>;
+  /** Unresolved review rows, oldest first, with seq greater than `after` (paging; default 0). */
+  openReviews(limit: number, after?: number): Promise<StoredReview[]>;
+  /** Whether an unresolved review row exists for the pair, in either order. */
+  hasOpenReview(a: PatientKey, b: PatientKey): Promise<boolean>;
+  /** Whether the pair was declared distinct, in either order. */
+  isDistinct(a: PatientKey, b: PatientKey): Promise<boolean>;
 }

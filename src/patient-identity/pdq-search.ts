@@ -10,6 +10,7 @@ import type { BlockingKeys, IdentityRecord } from './identity-ports';
 import type { Address, Patient, PatientKey, PatientName } from './model';
 import { jaroWinkler } from './matching/jaro-winkler';
 import { norm } from './matching/normalise';
+import { hasSearchIndex, type SearchBlock } from './matching/search-keys';
 
 export interface PdqHit {
   readonly record: IdentityRecord;
@@ -70,7 +71,8 @@ export function matchPatient(c: PdqCriteria, p: Patient, fuzzy = false): number 
 /**
  * Blocking for an exact query: a record can only match if its birth year equals the query's, or its first
  * family/given name starts with the query's (3 letters or more). Criteria are ANDed, so one usable key is
- * enough to bound the search. Inexact names (SRCH) can differ anywhere: those scan.
+ * enough to bound the search. Inexact names (SRCH) can differ anywhere: those scan. Used when the store has
+ * no search index (searchBlock below).
  */
 function queryBlocking(c: PdqCriteria): BlockingKeys | undefined {
   if (c.names.some((n) => n.use?.split(/\s+/).includes('SRCH'))) return undefined;
@@ -82,9 +84,25 @@ function queryBlocking(c: PdqCriteria): BlockingKeys | undefined {
   return parts.length > 0 ? { nameKeys: [parts[0]!] } : undefined;
 }
 
+/**
+ * Narrowing on the indexed search columns (matching/search-keys.ts: first family and given part of the first
+ * name, birth date): every value is a prefix the record's column must start with. Names narrow only for one
+ * exact query name (with several, a record may match any of them; SRCH names may differ anywhere).
+ */
+function searchBlock(c: PdqCriteria): SearchBlock | undefined {
+  const exactName = c.names.length === 1 && !c.names[0]!.use?.split(/\s+/).includes('SRCH') ? c.names[0] : undefined;
+  const family = norm(exactName?.family[0]) || undefined;
+  const given = norm(exactName?.given[0]) || undefined;
+  const birth = c.birthTime ? c.birthTime.slice(0, 8) : undefined;
+  return family || given || birth ? { family, given, birth } : undefined;
+}
+
 async function candidateRecords(xref: CrossReference, c: PdqCriteria): Promise<IdentityRecord[]> {
+  const store = xref.store;
+  const block = hasSearchIndex(store) ? searchBlock(c) : undefined;
+  if (block && hasSearchIndex(store)) return store.searchCandidates(block, SCAN_LIMIT);
   const keys = queryBlocking(c);
-  return keys ? xref.store.candidates(keys, SCAN_LIMIT) : xref.store.scan(SCAN_LIMIT);
+  return keys ? store.candidates(keys, SCAN_LIMIT) : store.scan(SCAN_LIMIT);
 }
 
 /** Identifier criteria: the persons holding all of them. */

@@ -5,10 +5,16 @@
 import type { XmlElement } from '../soap/xml';
 import type { PdqMatch } from '../hl7v3/write-patient';
 import type { InstanceId } from '../hl7v3/read-datatypes';
+import type { PdqHit } from './pdq-search';
 
 export interface ResultSet {
   readonly queryId: InstanceId;
   readonly matches: readonly PdqMatch[];
+  /**
+   * When present, the set's entries are these hits, turned into matches one page at a time (ITI-47 without
+   * otherIDsScopingOrganization: every hit becomes a match, so nothing needs resolving before it is sent).
+   */
+  readonly hits?: readonly PdqHit[];
   /** How many have been sent so far. */
   offset: number;
   expires: number;

@@ -6,10 +6,11 @@
  */
 import { XdsError, type RegistryErrorEntry } from '../errors';
 import { readAdhocQueryRequest, type AdhocQueryRequest } from '../ebxml/read-adhoc-query';
-import { writeObjectRef, writeRegistryObject } from '../ebxml/write-registry-object';
+import { completeStoredEbrim, writeObjectRef, writeRegistryObject, writeStoredEbrim } from '../ebxml/write-registry-object';
 import { writeAdhocQueryResponse } from '../ebxml/write-registry-response';
 import type { RegistryObject } from '../metadata/model';
 import type { Deps, Handler, HandlerContext, TransactionId } from '../transactions';
+import { storedEbrimOf, type EbrimToKeep } from './ports';
 import {
   ITI18_QUERIES,
   ITI51_QUERIES,
@@ -29,10 +30,32 @@ export function iti18ErrorBody(errors: readonly RegistryErrorEntry[]): string {
  */
 const homeOf = (req: AdhocQueryRequest): string | undefined => req.home ?? req.params.get('$homeCommunityId')?.[0]?.[0];
 
-function objectsXml(objects: readonly RegistryObject[], req: AdhocQueryRequest): string {
+/**
+ * LeafClass: the ebRIM form the store keeps for the object, completed with home and the current status. An
+ * object the store returned without one gets it made now (same bytes as writeRegistryObject, test/storage/
+ * stored-ebrim.test.ts) and listed in `keep` for the store; objects that are not the store's own (copies)
+ * are serialised as they are.
+ */
+function leafClassXml(o: RegistryObject, home: string | undefined, keep: EbrimToKeep[]): string {
+  let stored = storedEbrimOf(o);
+  if (stored === undefined) return writeRegistryObject(home === undefined ? o : { ...o, home });
+  if (stored === null) {
+    stored = writeStoredEbrim(o);
+    keep.push({ object: o, ebrim: stored });
+  }
+  return completeStoredEbrim(o.kind, stored, home ?? o.home, o.availabilityStatus);
+}
+
+/**
+ * Built with `+=`, not join(''): join copies a 1,000-entry LeafClass (6 MB) into a flat string that the reply
+ * path copies again when it flattens the envelope around it; a rope is copied once, when the reply is encoded.
+ */
+function objectsXml(objects: readonly RegistryObject[], req: AdhocQueryRequest, keep: EbrimToKeep[]): string {
   const home = homeOf(req);
-  if (req.returnType === 'ObjectRef') return objects.map((o) => writeObjectRef(o.id, home)).join('');
-  return objects.map((o) => writeRegistryObject(home === undefined ? o : { ...o, home })).join('');
+  let s = '';
+  if (req.returnType === 'ObjectRef') for (let i = 0; i < objects.length; i++) s += writeObjectRef(objects[i]!.id, home);
+  else for (let i = 0; i < objects.length; i++) s += leafClassXml(objects[i]!, home, keep);
+  return s;
 }
 
 async function audit(
@@ -63,8 +86,14 @@ function storedQueryHandler(tx: TransactionId | 'ITI-51', queries: ReadonlyMap<s
     try {
       req = readAdhocQueryRequest(soap.body);
       const limit = deps.registry.maxQueryResults;
-      const result = await runStoredQuery(queries, req, { store: deps.stores.registry, patients: deps.stores.patients, limit });
-      const body = writeAdhocQueryResponse({ status: 'Success', objectsXml: objectsXml(result.objects, req), errors: [] });
+      const storedEbrim = req.returnType === 'LeafClass';
+      const result = await runStoredQuery(queries, req, { store: deps.stores.registry, patients: deps.stores.patients, limit, storedEbrim });
+      const keep: EbrimToKeep[] = [];
+      const body = writeAdhocQueryResponse({ status: 'Success', objectsXml: objectsXml(result.objects, req, keep), errors: [] });
+      // Not awaited: the answer does not depend on it; the store writes the forms after this turn.
+      if (keep.length > 0) {
+        deps.stores.registry.keepStoredEbrim(keep).catch((err: unknown) => ctx.log.warn({ err }, 'keeping stored ebRIM failed'));
+      }
       await audit(deps, ctx, tx, req, 0);
       ctx.log.info({ query: result.query.name, returnType: req.returnType, count: result.objects.length }, 'stored query');
       return { body, count: result.objects.length };

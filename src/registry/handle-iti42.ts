@@ -10,16 +10,17 @@ import { NS } from '../ebxml/vocabulary';
 import { is } from '../soap/xml';
 import { readSubmitObjectsRequest } from '../ebxml/read-submit-objects';
 import { writeRegistryResponse } from '../ebxml/write-registry-response';
-import type { Deps, Handler, HandlerContext } from '../transactions';
+import type { Deps, Handler, HandlerContext, NodeIdentity } from '../transactions';
 import { registerSubmission, type RegisterDeps } from './register-submission';
 
-export const registerDepsOf = (deps: Deps): RegisterDeps => ({
+export const registerDepsOf = (deps: Deps, peer?: NodeIdentity): RegisterDeps => ({
   registry: deps.stores.registry,
   patients: deps.stores.patients,
   affinity: deps.registry.affinity,
   patientIdCheck: deps.registry.patientIdCheck,
   now: deps.now,
   newUuid: deps.newUuid,
+  translatePatientIds: peer ? deps.patientIdTranslator?.(peer) : undefined,
 });
 
 export const handleIti42: Handler = async (req, deps, ctx) => {
@@ -29,7 +30,7 @@ export const handleIti42: Handler = async (req, deps, ctx) => {
   const { submission, errors } = readSubmitObjectsRequest(req.body, 'registry');
   const audit = (outcome: AuditOutcome) => auditImport(deps, ctx, submission, outcome);
   try {
-    const warnings = await registerSubmission(submission, registerDepsOf(deps), {
+    const warnings = await registerSubmission(submission, registerDepsOf(deps, ctx.peer), {
       transaction: 'ITI-42',
       actor: 'registry',
       wireErrors: errors,

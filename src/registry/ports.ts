@@ -94,6 +94,35 @@ export interface AssociationCriteria {
 /** `limit`: the adapter returns at most limit+1 rows so the caller can detect XDSTooManyResults. */
 export interface QueryOptions {
   readonly limit: number;
+  /**
+   * Attach stored ebRIM forms (STORED_EBRIM), for a LeafClass answer. Off, the adapter does not read them
+   * (6 KB per DocumentEntry: an ObjectRef answer must not pay for them) and attaches nothing.
+   */
+  readonly storedEbrim?: boolean;
+}
+
+/**
+ * Key of the stored ebRIM (ebxml `writeStoredEbrim`: the object's XML without home and status) that a store
+ * attaches to each object it returns, as a NON-enumerable property: deep equality, JSON and spreads ignore it,
+ * so any copy or edit of a returned object drops it and is serialised afresh. The value is the text, or null
+ * when the store holds none for the object yet (it is kept on the first LeafClass answer, `keepStoredEbrim`).
+ */
+export const STORED_EBRIM: unique symbol = Symbol('tessera.storedEbrim');
+
+/** The stored ebRIM of a returned object; null: none kept yet; undefined: not an object as the store returned it. */
+export const storedEbrimOf = (o: RegistryObject): string | null | undefined =>
+  (o as { readonly [STORED_EBRIM]?: string | null })[STORED_EBRIM];
+
+/** Marks a freshly read object as the store's, with its stored ebRIM or null (adapters only). */
+export function attachStoredEbrim<T extends RegistryObject>(o: T, ebrim: string | null | undefined): T {
+  Object.defineProperty(o, STORED_EBRIM, { value: typeof ebrim === 'string' ? ebrim : null, enumerable: false });
+  return o;
+}
+
+/** A stored form to keep for an object the store returned with none (storedEbrimOf(object) === null). */
+export interface EbrimToKeep {
+  readonly object: RegistryObject;
+  readonly ebrim: string;
 }
 
 export interface RegistryStore {
@@ -108,4 +137,12 @@ export interface RegistryStore {
   getByIds(ids: readonly string[]): Promise<RegistryObject[]>;
   /** The fingerprint stored with a SubmissionSet uniqueId, if that SubmissionSet exists. */
   getSubmissionFingerprint(submissionSetUniqueId: string): Promise<string | undefined>;
+
+  /**
+   * Keeps stored ebRIM forms computed by a LeafClass answer (a cache: not needed for durability, so it costs
+   * registration nothing and may be written later and without fsync). A form is kept only if the object still
+   * has none and, for a Folder, its lastUpdateTime is still the one it was computed from; a folder update
+   * drops the folder's form.
+   */
+  keepStoredEbrim(items: readonly EbrimToKeep[]): Promise<void>;
 }

@@ -29,6 +29,8 @@ export interface RegisterDeps {
   readonly patientIdCheck: 'on' | 'off';
   readonly now: () => Date;
   readonly newUuid: () => string;
+  /** Per-source policy (translate-patient-ids.ts): local patient ids → enterprise ids, after the metadata rules. */
+  readonly translatePatientIds?: (s: Submission) => Promise<Submission>;
 }
 
 export interface RegisterOptions {
@@ -50,11 +52,16 @@ export async function registerSubmission(
 
   const ss = input.submissionSets[0];
   const fingerprint = fingerprintOf(input);
-  if (ss?.uniqueId && (await isReplay(deps.registry, ss.uniqueId, fingerprint))) return warnings;
+  if (ss?.uniqueId && (await isReplay(deps.registry, ss.uniqueId, fingerprint))) {
+    await durable(deps.registry);
+    return warnings;
+  }
 
-  failOnErrors(await checkPatient(ss?.patientId, deps));
+  // After the rules and the replay check (the fingerprint stays the one of what the source sent).
+  const translated = deps.translatePatientIds ? await deps.translatePatientIds(input) : input;
+  failOnErrors(await checkPatient(translated.submissionSets[0]?.patientId, deps));
 
-  const { submission } = assignEntryUuids(input, deps.newUuid);
+  const { submission } = assignEntryUuids(translated, deps.newUuid);
   const now = dtmNow(deps.now());
   const existing = await loadReferenced(submission, deps.registry);
   failOnErrors(await checkAgainstRegistry(submission, deps.registry, o.actor));
@@ -86,6 +93,14 @@ export async function registerSubmission(
   }
   return warnings;
 }
+
+/**
+ * Waits until everything committed so far is durable. A replay may see the original while its group
+ * commit's fsync is still running (group-commit.ts); its Success must not be sent before the original is
+ * durable. A commit that changes nothing settles only after an fsync that covers every earlier commit.
+ */
+const durable = (store: RegistryStore): Promise<void> =>
+  store.commit({ objects: [], statusUpdates: [], folderUpdates: [], preconditions: [], fingerprint: '' });
 
 function failOnErrors(entries: readonly RegistryErrorEntry[]): void {
   if (entries.some((e) => e.severity === 'Error')) throw new XdsError(entries);

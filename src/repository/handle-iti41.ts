@@ -18,6 +18,7 @@ import { childOf, is } from '../soap/xml';
 import type { Deps, Handler, HandlerContext } from '../transactions';
 import type { DocumentRecord, DocumentStore } from './ports';
 import { matchDocuments } from './match-documents';
+import { isOutOfSpace } from './out-of-resources';
 import { readProvidedDocuments, type ProvidedDocuments } from './read-documents';
 import { localRegistry, type RegistryClient, type RegistryClientOf } from './registry-client';
 
@@ -38,7 +39,7 @@ export function createIti41Handler(registryOf: RegistryClientOf = localRegistry)
     try {
       if (hasErrors(read.errors)) throw new XdsError(read.errors);
       docs = await readProvidedDocuments(req.body, req, store, deps.repository.maxDocumentBytes);
-      const warnings = await provideAndRegister(read.submission, docs.byId, deps, registryOf(deps), ctx);
+      const warnings = await provideAndRegister(read.submission, docs.byId, deps, registryOf(deps, ctx.peer), ctx);
       await audit(0);
       return { body: writeRegistryResponse([...read.errors, ...warnings]), count: docs.byId.size };
     } catch (e) {
@@ -100,9 +101,11 @@ async function commitAfterRegistration(
     const ssUid = s.submissionSets[0]?.uniqueId ?? '';
     const withdrawn = await registry.withdraw(ssUid, records.map((r) => r.documentUniqueId)).catch(() => false);
     ctx.log.error({ err: e, submissionSet: ssUid, withdrawn }, 'ITI-41: documents could not be stored after registration');
+    // A full disk at this point (SQLite's SQLITE_FULL, a new content directory) is still a resource problem.
+    const code = isOutOfSpace(e) ? XdsCode.RepositoryOutOfResources : XdsCode.RepositoryError;
     throw XdsError.of(
-      XdsCode.RepositoryError,
-      `the documents of SubmissionSet ${ssUid} could not be stored; ${withdrawn ? 'their registration was withdrawn (Deprecated)' : 'their registration could not be withdrawn'}`,
+      code,
+      `the documents of SubmissionSet ${ssUid} (${records.map((r) => r.documentUniqueId).join(', ')}) could not be stored; ${withdrawn ? 'their registration was withdrawn (Deprecated)' : 'their registration could not be withdrawn'}`,
     );
   }
 }

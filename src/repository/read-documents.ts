@@ -11,6 +11,8 @@ import { resolveXopInclude, type SoapRequest } from '../soap/read-request';
 import { XOP_NS } from '../soap/namespaces';
 import { childrenOf, type XmlElement } from '../soap/xml';
 import type { DocumentStore, StoredBlob } from './ports';
+import { isOutOfSpace, outOfResources } from './out-of-resources';
+import { DecodedTooLargeError, InvalidBase64Error, decodeBase64Slices } from './base64-stream';
 
 export interface ProvidedDocument {
   /** The xdsb:Document id attribute = the DocumentEntry's id in the metadata. */
@@ -24,20 +26,11 @@ export interface ProvidedDocuments {
   readonly inlineBlobIds: readonly string[];
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 const metadataError = (codeContext: string): RegistryErrorEntry => ({
   errorCode: XdsCode.RepositoryMetadataError,
   codeContext,
   severity: 'Error',
 });
-
-/** Strict base64 (RFC 4648 §4, whitespace allowed between groups as in xs:base64Binary). */
-function decodeBase64(text: string): Buffer | undefined {
-  const compact = text.replace(/[\s]+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
-  return Buffer.from(compact, 'base64');
-}
 
 /**
  * Reads every xdsb:Document. Throws XdsError (XDSRepositoryMetadataError) for a missing or repeated id or
@@ -80,12 +73,27 @@ async function blobOf(
     if (!part) throw new XdsError(metadataError(`xdsb:Document ${id}: its xop:Include names no MIME part`));
     return part.stored;
   }
-  const bytes = decodeBase64(el.text);
-  if (!bytes) throw new XdsError(metadataError(`xdsb:Document ${id}: content is neither an xop:Include nor valid base64`));
-  if (bytes.length > maxBytes) {
-    throw XdsError.of(XdsCode.RepositoryOutOfResources, `xdsb:Document ${id}: larger than ${maxBytes} bytes`);
-  }
-  const blob = await store.putPending(Readable.from([bytes]), { maxBytes });
+  const blob = await storeInline(el.text, id, store, maxBytes);
   inlineBlobIds.push(blob.blobId);
   return blob;
+}
+
+/**
+ * Decodes inline base64 in slices straight into a pending blob (base64-stream.ts: the event loop stays
+ * free and the decoded document is never held whole). Errors keep their specific codes: bad base64 →
+ * XDSRepositoryMetadataError, too large → XDSRepositoryOutOfResources, each naming the document.
+ */
+async function storeInline(text: string, id: string, store: DocumentStore, maxBytes: number): Promise<StoredBlob> {
+  try {
+    return await store.putPending(Readable.from(decodeBase64Slices(text, maxBytes), { objectMode: false }), { maxBytes });
+  } catch (e) {
+    if (e instanceof InvalidBase64Error) {
+      throw new XdsError(metadataError(`xdsb:Document ${id}: content is neither an xop:Include nor valid base64`));
+    }
+    if (e instanceof DecodedTooLargeError) {
+      throw XdsError.of(XdsCode.RepositoryOutOfResources, `xdsb:Document ${id}: larger than ${maxBytes} bytes`);
+    }
+    if (isOutOfSpace(e)) throw outOfResources(`xdsb:Document ${id}`, e);
+    throw e;
+  }
 }

@@ -10,7 +10,7 @@
 import type { RegistryErrorEntry } from '../errors';
 import type { Submission } from '../metadata/model';
 import { registerSubmission, type RegisterDeps } from '../registry/register-submission';
-import type { Deps } from '../transactions';
+import type { Deps, NodeIdentity } from '../transactions';
 import { registerDepsOf } from '../registry/handle-iti42';
 
 export interface RegisterContext {
@@ -30,7 +30,7 @@ export interface RegistryClient {
 }
 
 /** Chooses the registry for a request; the default is the registry of this very server. */
-export type RegistryClientOf = (deps: Deps) => RegistryClient;
+export type RegistryClientOf = (deps: Deps, peer?: NodeIdentity) => RegistryClient;
 
 export function inProcessRegistryClient(deps: RegisterDeps): RegistryClient {
   return {
@@ -51,4 +51,4 @@ export function inProcessRegistryClient(deps: RegisterDeps): RegistryClient {
   };
 }
 
-export const localRegistry: RegistryClientOf = (deps) => inProcessRegistryClient(registerDepsOf(deps));
+export const localRegistry: RegistryClientOf = (deps, peer) => inProcessRegistryClient(registerDepsOf(deps, peer));

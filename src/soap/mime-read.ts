@@ -45,7 +45,12 @@ export interface MultipartResult<T> {
 
 /** RFC 2045 §6.1: only the identity encodings can be streamed as they are. */
 const IDENTITY_ENCODINGS = new Set(['binary', '8bit', '7bit']);
-const PART_HIGH_WATER = 64 * 1024;
+/**
+ * How much of a part may wait for its sink. 1 MiB matches the store's write size (blob-meter WRITE_CHUNK):
+ * with 64 KiB the parser stalled for every write (BENCHMARKS.md hot spot 4). Per upload this bounds
+ * memory at this buffer plus the store's two write buffers, whatever the document size.
+ */
+const PART_HIGH_WATER = 1024 * 1024;
 /** Bytes tolerated after the close delimiter (the epilogue) before the request counts as abusive. */
 const MAX_EPILOGUE = 64 * 1024;
 
@@ -72,9 +77,38 @@ class PartPump {
     this.waiter = undefined;
     w?.();
   }
+  mustWait(): boolean {
+    return this.needDrain && !this.settled;
+  }
   async drained(): Promise<void> {
     if (!this.needDrain || this.settled) return;
     await new Promise<void>((resolve) => (this.waiter = resolve));
+  }
+}
+
+/** errno codes of a full disk or an exhausted quota, SQLite's "database or disk is full", MongoDB's OutOfDiskSpace (14031). */
+const OUT_OF_SPACE = new Set<unknown>(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', 14031]);
+
+/**
+ * Whether a storage failure means "no space left" (the error or one of its causes), which this reader
+ * reports as HTTP 507 (StorageFullFault) and the repository answers with XDSRepositoryOutOfResources.
+ */
+export function isOutOfSpace(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (OUT_OF_SPACE.has((e as { code?: unknown }).code)) return true;
+  }
+  return false;
+}
+
+/**
+ * The store ran out of space (ENOSPC/EDQUOT) while taking a part: HTTP 507 Insufficient Storage
+ * (RFC 4918 §11.5) rather than a generic 500. The reason stays static (faults.ts); the part's Content-ID
+ * and the OS error are kept so the endpoint can answer XDSRepositoryOutOfResources naming the document
+ * (repository/out-of-resources.ts).
+ */
+export class StorageFullFault extends SoapFaultError {
+  constructor(readonly contentId: string, cause: unknown) {
+    super('Receiver', 'No storage space left to store an attachment', undefined, 507, { cause });
   }
 }
 
@@ -95,6 +129,8 @@ class MultipartReader<T> {
   private current: PartPump | undefined;
   private readonly pumps: PartPump[] = [];
   private sinkError: unknown;
+  /** Content-ID of the part whose sink failed first (named in an out-of-space fault). */
+  private sinkErrorPart = '';
   done = false;
 
   constructor(private readonly o: MultipartOptions<T>) {}
@@ -174,7 +210,10 @@ class MultipartReader<T> {
           this.parts.set(contentId, { contentId, contentType, stored });
         },
         (err: unknown) => {
-          this.sinkError ??= err;
+          if (this.sinkError === undefined) {
+            this.sinkError = err;
+            this.sinkErrorPart = contentId;
+          }
         },
       )
       .finally(() => {
@@ -191,17 +230,23 @@ class MultipartReader<T> {
     };
   }
 
-  /** After each input chunk: surface a sink failure, and wait while the current part is full. */
-  async afterWrite(): Promise<void> {
+  /**
+   * After each input chunk: surface a sink failure, and wait while the current part is full. Returns
+   * undefined when there is nothing to wait for (the common case: no promise per input chunk).
+   */
+  afterWrite(): Promise<void> | undefined {
     this.throwIfSinkFailed();
-    await this.current?.drained();
-    this.throwIfSinkFailed();
+    const pump = this.current;
+    if (!pump?.mustWait()) return undefined;
+    return pump.drained().then(() => this.throwIfSinkFailed());
   }
 
   private throwIfSinkFailed(): void {
     if (this.sinkError === undefined) return;
     const e = this.sinkError;
-    throw e instanceof SoapFaultError ? e : receiverFault('The attachment could not be stored', e);
+    if (e instanceof SoapFaultError) throw e;
+    if (isOutOfSpace(e)) throw new StorageFullFault(this.sinkErrorPart, e);
+    throw receiverFault('The attachment could not be stored', e);
   }
 
   /** On failure: stop every part still streaming so its sink rejects, then wait for all sinks. */
@@ -234,7 +279,8 @@ export async function readMultipart<T>(
         continue;
       }
       parser.write(chunk);
-      await reader.afterWrite();
+      const wait = reader.afterWrite();
+      if (wait) await wait;
     }
     if (!reader.done) parser.end(); // flushes a held-back close delimiter, or reports truncation
     if (!reader.done) throw senderFault('Multipart body ends without its close delimiter');

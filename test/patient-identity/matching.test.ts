@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { jaro, jaroWinkler } from '../../src/patient-identity/matching/jaro-winkler';
 import { decide, scorePatients } from '../../src/patient-identity/matching/score';
-import { blockingKeys } from '../../src/patient-identity/matching/blocking';
+import { blockingKeys, matchKeys, recordMatchKeys } from '../../src/patient-identity/matching/blocking';
+import { searchColumns } from '../../src/patient-identity/matching/search-keys';
 import { norm } from '../../src/patient-identity/matching/normalise';
 import type { Patient } from '../../src/patient-identity/model';
 
@@ -70,5 +71,32 @@ describe('Fellegi-Sunter scoring and decisions', () => {
   it('blocks on birth year and 3-letter prefixes of family and given names', () => {
     expect(blockingKeys(base)).to.deep.equal({ birthYear: '1965', nameKeys: ['JOH', 'MAR'] });
     expect(blockingKeys(person('', ''))).to.deep.equal({ birthYear: undefined, nameKeys: [] });
+  });
+
+  it('compound keys: a probe meets its twin despite a typo, a swap, a day/month swap or another year, but not a stranger', () => {
+    const meets = (probe: Patient, stored: Patient) => matchKeys(probe).some((k) => recordMatchKeys(stored).includes(k));
+    const stored = person('Johnson', 'Margaret', '19650412', 'F');
+    expect(recordMatchKeys(stored)).to.deep.equal(['Y1965|J|M', 'NJOH|M', 'NMAR|J', 'D19650412|J']);
+    expect(meets(person('Jonson', 'Margaret', '19650412'), stored)).to.equal(true);
+    expect(meets(person('Margaret', 'Johnson', '19651204'), stored)).to.equal(true);
+    expect(meets(person('Johnson', 'Maragret', '19650413'), stored)).to.equal(true);
+    expect(meets(person('Jhonson', 'Margaret'), stored)).to.equal(true); // no birth date: one name prefix is intact
+    expect(meets(person('Johnson', 'Catherine', '19650412'), stored)).to.equal(true); // same birth date + family initial
+    expect(meets(person('Smith', 'Margaret', '19650412'), stored)).to.equal(false);
+    expect(meets(person('Johnson', 'Margaret', '19660412'), stored)).to.equal(true); // another year: still compared (review)
+    expect(meets(person('Jackson', 'Linda', '19660412'), stored)).to.equal(false);
+  });
+
+  it('a record without a birth date is found by probes with and without one', () => {
+    const stored = person('Johnson', 'Margaret');
+    expect(recordMatchKeys(stored)).to.deep.equal([undefined, 'MJOH|M', 'MMAR|J', undefined]);
+    expect(matchKeys(person('Johnson', 'Margaret', '19650412'))).to.include('MJOH|M');
+    expect(matchKeys(person('Johnson', 'Margaret'))).to.include.members(['NJOH|M', 'MJOH|M']);
+    expect(matchKeys(person('', ''))).to.deep.equal([]);
+  });
+
+  it('PDQ search columns: first family and given part, normalised, and the birth date', () => {
+    expect(searchColumns(person('Müller-Lüdenscheidt', 'Zoë', '19650412103000'))).to.deep.equal({ family: 'MULLERLUDENSCHEIDT', given: 'ZOE', birth: '19650412' });
+    expect(searchColumns(person('', ''))).to.deep.equal({ family: undefined, given: undefined, birth: undefined });
   });
 });

@@ -102,4 +102,31 @@ export function identityStoreContract(open: OpenStores): void {
     expect(rows).to.deep.equal([['a', 'b', 12.5], ['c', 'd', -1], ['e', 'f', 11]]);
     expect(await store.reviews(1)).to.have.length(1);
   });
+
+  it('resolves a review item once, with its decision; open reviews page past resolved ones', async () => {
+    await store.commit({ reviews: [{ key: k('a'), candidate: k('b'), score: 12, time: T }, { key: k('c'), candidate: k('d'), score: 11, time: T }] });
+    const [first, second] = await store.openReviews(10);
+    expect(await store.hasOpenReview(k('b'), k('a'))).to.equal(true); // either order
+    await store.commit({ resolve: { seq: first!.seq, decision: 'link', operator: 'ops', time: T }, records: [{ key: k('a'), personId: 'P', updated: T }] });
+    expect((await store.review(first!.seq))?.resolution).to.deep.include({ decision: 'link', operator: 'ops' });
+    expect(await store.hasOpenReview(k('a'), k('b'))).to.equal(false);
+    expect((await store.openReviews(10)).map((r) => r.seq)).to.deep.equal([second!.seq]);
+    expect(await store.openReviews(10, second!.seq)).to.deep.equal([]);
+    // A second decision on the same item fails, and the batch's record is not written.
+    const refused = await store
+      .commit({ resolve: { seq: first!.seq, decision: 'distinct', operator: 'ops', time: T }, records: [{ key: k('z'), personId: 'Q', updated: T }] })
+      .then(() => false, () => true);
+    expect(refused).to.equal(true);
+    expect(await store.getRecord(k('z'))).to.equal(undefined);
+    expect(await store.review(9999)).to.equal(undefined);
+  });
+
+  it('remembers distinct pairs in either order', async () => {
+    expect(await store.isDistinct(k('a'), k('b'))).to.equal(false);
+    await store.commit({ distinct: { a: k('b'), b: k('a'), operator: 'ops', time: T } });
+    expect(await store.isDistinct(k('a'), k('b'))).to.equal(true);
+    expect(await store.isDistinct(k('b'), k('a'))).to.equal(true);
+    expect(await store.isDistinct(k('a'), k('c'))).to.equal(false);
+    await store.commit({ distinct: { a: k('a'), b: k('b'), operator: 'other', time: T } }); // idempotent
+  });
 }

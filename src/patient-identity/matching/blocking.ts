@@ -1,11 +1,31 @@
 /**
- * Blocking keys: only records that share one of them are compared (the classic way to keep record linkage
- * sub-quadratic). Birth year, plus a 3-letter prefix of each of the first family and first given name, so
- * that a swapped family/given pair still meets its twin in a block. Pure.
+ * Blocking keys: only records that share a key are compared (the classic way to keep record linkage
+ * sub-quadratic; Christen, "Data Matching", 2012, ch. 4).
+ *
+ * `blockingKeys` (legacy, kept for the IdentityStore contract): birth year plus 3-letter prefixes of the first
+ * family and given name. At 1M identities one birth year alone is ~12,500 records, far too many to score.
+ *
+ * `matchKeys` / `recordMatchKeys` (compound, used for linking): each key is selective on its own, and the set
+ * survives the errors clerks make (the planted duplicates of test/patient-identity/population.test.ts):
+ * - `Y<year>|<a>|<b>`: birth year + the first letters of family and given name, sorted so a family/given swap
+ *   keeps the key. Survives typos after the first letter, swapped names, day/month swaps and one wrong digit
+ *   of day or month. ~1M / (90 years × initial pairs) ≈ 10–300 records per key.
+ * - `D<yyyymmdd>|<a>`: full birth date + family initial (a probe also asks with its given initial, for a swap):
+ *   ~2 records per key at 1M; finds twins and given-name variants with another initial (Katherine/Catherine,
+ *   William/Bill) for the review queue.
+ * - `N<abc>|<d>`: the 3-letter prefix of one name + the initial of the other, both ways round (two keys), so
+ *   that one typo in either name, or a swap, keeps one of them. Every probe asks for them, so the same names
+ *   with another birth year still meet (and go to review); a names-only block is the largest (~1,000 records
+ *   for Smith + J at 1M), which bounds the cost of a feed.
+ * - `M<abc>|<d>`: the same two keys, written instead of the N keys for records without a birth date, so that a
+ *   probe with one still meets them (it asks for M keys, not N keys).
+ * A pair that agrees on no key is not compared. Not caught: a typo in the first letter of a name, or a wrong
+ * birth year together with a missing birth date on the other side.
+ * Pure.
  */
 import type { BlockingKeys } from '../identity-ports';
 import type { Patient } from '../model';
-import { comparable } from './normalise';
+import { comparable, type Comparable } from './normalise';
 
 export const nameKey = (normalised: string): string | undefined => (normalised.length > 0 ? normalised.slice(0, 3) : undefined);
 
@@ -13,4 +33,37 @@ export function blockingKeys(p: Patient): BlockingKeys {
   const c = comparable(p);
   const nameKeys = [nameKey(c.family), nameKey(c.given)].filter((k): k is string => k !== undefined);
   return { birthYear: c.birth.length >= 4 ? c.birth.slice(0, 4) : undefined, nameKeys: [...new Set(nameKeys)] };
+}
+
+const sortedPair = (a: string, b: string): string => (a <= b ? `${a}|${b}` : `${b}|${a}`);
+
+const yearKey = (c: Comparable): string | undefined =>
+  c.birth.length >= 4 && (c.family || c.given) ? `Y${c.birth.slice(0, 4)}|${sortedPair(c.family.slice(0, 1), c.given.slice(0, 1))}` : undefined;
+
+/** Both ways round: [family prefix + given initial, given prefix + family initial]. */
+const nameKeys = (c: Comparable, tag: 'N' | 'M'): [string | undefined, string | undefined] =>
+  c.family && c.given ? [`${tag}${c.family.slice(0, 3)}|${c.given[0]}`, `${tag}${c.given.slice(0, 3)}|${c.family[0]}`] : [undefined, undefined];
+
+const hasYear = (c: Comparable): boolean => c.birth.length >= 4;
+
+const dateKey = (c: Comparable, initial: string): string | undefined => (c.birth.length >= 8 && initial ? `D${c.birth}|${initial[0]}` : undefined);
+
+/** The keys a probe (a fed record looking for its person) is blocked on. Empty: nothing can be compared. */
+export function matchKeys(p: Patient): string[] {
+  const c = comparable(p);
+  // N keys for a probe with a birth date too: the same names with a different birth year (a registration error,
+  // or a namesake) must still be compared, so that the pair reaches the review queue instead of being missed.
+  const keys = hasYear(c) ? [yearKey(c), dateKey(c, c.family), dateKey(c, c.given), ...nameKeys(c, 'N'), ...nameKeys(c, 'M')] : [...nameKeys(c, 'N'), ...nameKeys(c, 'M')];
+  return [...new Set(keys.filter((k): k is string => !!k))];
+}
+
+/**
+ * The keys a stored record is found by, at most four, so that an adapter can keep them in indexed columns
+ * (block_key1..4 in SQLite): [year key, name key, swapped name key, date key], the name keys tagged M when the
+ * record has no birth date.
+ */
+export function recordMatchKeys(p: Patient): [string | undefined, string | undefined, string | undefined, string | undefined] {
+  const c = comparable(p);
+  const year = hasYear(c);
+  return [year ? yearKey(c) : undefined, ...nameKeys(c, year ? 'N' : 'M'), dateKey(c, c.family)];
 }

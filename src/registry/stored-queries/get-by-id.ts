@@ -1,6 +1,12 @@
 /**
  * The lookup queries (ITI TF-2a §3.18.4.1.2.3.7.5–.9): GetDocuments, GetFolders, GetAssociations,
  * GetDocumentsAndAssociations, GetSubmissionSets. No status filter: they return whatever the ids name.
+ *
+ * GetDocuments also takes the Metadata Update parameters $XDSDocumentEntryLogicalID and $MetadataLevel
+ * (§3.18.4.1.2.3.7.5, §3.18.4.1.2.3.5.1). Tessera does not implement Metadata Update (ITI-57): every entry is
+ * version 1 of itself, its logicalId is its entryUUID, so a LogicalID lookup is an entryUUID lookup and
+ * returns exactly one version per logical id. Levels 1 and 2 therefore answer the same objects: there are
+ * no later versions and no UpdateAvailabilityStatus/SubmitAssociation associations to add or hide.
  */
 import type { DocumentEntry } from '../../metadata/model';
 import type { QueryParams } from './params';
@@ -9,6 +15,7 @@ import type { QueryContext, StoredQueryDef } from './types';
 
 const DE_UUID = '$XDSDocumentEntryEntryUUID';
 const DE_UID = '$XDSDocumentEntryUniqueId';
+const DE_LID = '$XDSDocumentEntryLogicalID';
 const F_UUID = '$XDSFolderEntryUUID';
 const F_UID = '$XDSFolderUniqueId';
 
@@ -19,15 +26,18 @@ const byDocumentIds = {
 } as const;
 
 async function documentsNamed(p: QueryParams, ctx: QueryContext): Promise<DocumentEntry[]> {
-  const rows = await ctx.store.findDocumentEntries({ ids: p.strings(DE_UUID), uniqueIds: p.strings(DE_UID) }, opts(ctx));
+  // Without Metadata Update the logicalId of every entry is its entryUUID (see the file comment).
+  const ids = p.strings(DE_UUID) ?? p.strings(DE_LID);
+  const rows = await ctx.store.findDocumentEntries({ ids, uniqueIds: p.strings(DE_UID) }, opts(ctx));
   return withinLimit(rows, ctx);
 }
 
 export const GetDocuments: StoredQueryDef = {
   name: 'GetDocuments',
   id: 'urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4',
-  ...byDocumentIds,
-  params: [...byDocumentIds.params, single('$MetadataLevel')],
+  params: [multi(DE_UUID), multi(DE_UID), multi(DE_LID), HOME, single('$MetadataLevel', 'metadataLevel')],
+  oneOf: [[DE_UUID, DE_UID, DE_LID]],
+  exclusive: [[DE_UUID, DE_UID, DE_LID]],
   execute: async (p, ctx) => ({ objects: await documentsNamed(p, ctx) }),
 };
 

@@ -38,8 +38,14 @@ export function parseCodeParam(name: string, value: string): CodeValue {
   return { code, codingScheme };
 }
 
+/** $MetadataLevel: 1 (XDS metadata only) or 2 (with Metadata Update content); any other value is malformed. */
+const METADATA_LEVELS: ReadonlySet<string> = new Set(['1', '2']);
+
 function checkValue(def: ParamDef, value: string): void {
   if (def.kind === 'code') parseCodeParam(def.name, value);
+  else if (def.kind === 'metadataLevel') {
+    if (!METADATA_LEVELS.has(value)) throw badValue(def.name, value, 'expected 1 or 2');
+  }
   else if (def.kind === 'time') {
     const problem = checkDtm(value);
     if (problem) throw badValue(def.name, value, problem);

@@ -6,7 +6,7 @@ import { XdsCode, XdsError } from '../../errors';
 import { parseCx } from '../../metadata/hl7-types';
 import type { Association, RegistryObject } from '../../metadata/model';
 import type { PatientKey } from '../../patient-identity/ports';
-import type { DocumentEntryCriteria } from '../ports';
+import type { DocumentEntryCriteria, QueryOptions } from '../ports';
 import type { QueryParams } from './params';
 import type { ParamDef, ParamKind, QueryContext } from './types';
 
@@ -95,7 +95,7 @@ export function withinLimit<T>(rows: T[], ctx: QueryContext): T[] {
   return rows;
 }
 
-export const opts = (ctx: QueryContext) => ({ limit: ctx.limit });
+export const opts = (ctx: QueryContext): QueryOptions => ({ limit: ctx.limit, storedEbrim: ctx.storedEbrim });
 
 export const idsOf = (objects: readonly RegistryObject[]): Set<string> => new Set(objects.map((o) => o.id));
 

@@ -16,8 +16,9 @@ import type { QueryParams } from './params';
  * - status: `urn:oasis:names:tc:ebxml-regrep:StatusType:X` → X; values not understood are ignored (ITI18-8)
  * - entryType: DocumentEntry objectType UUIDs → stable / on-demand
  * - associationType: association type URNs → short types
+ * - metadataLevel: `1` or `2` ($MetadataLevel, ITI TF-2a §3.18.4.1.2.3.5.1)
  */
-export type ParamKind = 'string' | 'code' | 'time' | 'status' | 'entryType' | 'associationType';
+export type ParamKind = 'string' | 'code' | 'time' | 'status' | 'entryType' | 'associationType' | 'metadataLevel';
 
 export interface ParamDef {
   readonly name: string;
@@ -34,6 +35,8 @@ export interface QueryContext {
   readonly patients: PatientIndex;
   /** deps.registry.maxQueryResults: more objects than this → XDSTooManyResults. */
   readonly limit: number;
+  /** LeafClass answer: ask the store for its stored ebRIM forms (QueryOptions.storedEbrim). */
+  readonly storedEbrim?: boolean;
 }
 
 export interface QueryOutcome {

@@ -62,7 +62,8 @@ export class GridFsDocumentStore implements DocumentStore {
     const stream = this.bucket.openUploadStreamWithId(id, 'blob', { metadata: { state: 'pending' } });
     stream.on('error', () => undefined); // surfaced by writeChunk/finish; an unheard 'error' would crash the process
     try {
-      const m = await meter(source, (c) => writeChunk(stream, c), options?.maxBytes);
+      // GridFS cuts its own 255 KiB chunks from whatever it is given: one buffer per batch.
+      const m = await meter(source, (chunks, bytes) => writeChunk(stream, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes)), options?.maxBytes);
       await finish(stream);
       await this.files.updateOne({ _id: id }, { $set: { 'metadata.sha1': m.sha1, 'metadata.size': m.size } });
       await this.uploads.deleteOne({ _id: id });

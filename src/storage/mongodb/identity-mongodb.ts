@@ -11,14 +11,17 @@ import type {
   IdentityBatch,
   IdentityRecord,
   IdentityStore,
+  DistinctPair,
   MergeRow,
   ReviewItem,
+  ReviewResolution,
+  StoredReview,
 } from '../../patient-identity/identity-ports';
-import { blockingKeys } from '../../patient-identity/matching/blocking';
+import { blockingKeys, recordMatchKeys } from '../../patient-identity/matching/blocking';
 import type { Patient, PatientKey } from '../../patient-identity/model';
 import type { MongoHandle } from './db-mongodb';
 
-export const IDENTITY_COLLECTIONS = ['identity_records', 'identity_merges', 'identity_reviews'] as const;
+export const IDENTITY_COLLECTIONS = ['identity_records', 'identity_merges', 'identity_reviews', 'identity_distinct'] as const;
 
 interface RecordDoc {
   _id: string; // k
@@ -46,9 +49,27 @@ interface ReviewDoc {
   candidate: PatientKey;
   score: number;
   time: string;
+  /** Set once, when an operator decides the item (review-queue.ts). */
+  resolution?: { decision: ReviewResolution['decision']; operator: string; time: string };
+}
+
+interface DistinctDoc {
+  _id: string; // the unordered pair: the two `k`s sorted, joined by a space
+  a: PatientKey;
+  b: PatientKey;
+  operator: string;
+  time: string;
 }
 
 const kOf = (key: PatientKey): string => `${key.authority}|${key.id}`;
+const pairId = (a: PatientKey, b: PatientKey): string => [kOf(a), kOf(b)].sort().join(' ');
+/** Review rows naming the pair in either order. */
+const pairFilter = (a: PatientKey, b: PatientKey): Document => ({
+  $or: [
+    { 'key.id': a.id, 'key.authority': a.authority, 'candidate.id': b.id, 'candidate.authority': b.authority },
+    { 'key.id': b.id, 'key.authority': b.authority, 'candidate.id': a.id, 'candidate.authority': a.authority },
+  ],
+});
 const plainKey = (key: PatientKey): PatientKey => ({ id: key.id, authority: key.authority });
 
 /** Joins the merge document of each record (at most one) as `merge`. */
@@ -80,18 +101,23 @@ export async function ensureIdentityIndexes(h: Pick<MongoHandle, 'db'>): Promise
     { key: { fromPerson: 1 }, name: 'from_person', unique: true, partialFilterExpression: { fromPerson: { $exists: true } } },
     { key: { intoPerson: 1 }, name: 'into_person', partialFilterExpression: { intoPerson: { $exists: true } } },
   ]);
-  await h.db.collection<ReviewDoc>('identity_reviews').createIndex({ seq: 1 }, { name: 'seq', unique: true });
+  await h.db.collection<ReviewDoc>('identity_reviews').createIndexes([
+    { key: { seq: 1 }, name: 'seq', unique: true },
+    { key: { 'key.id': 1, 'key.authority': 1, 'candidate.id': 1, 'candidate.authority': 1 }, name: 'pair' },
+  ]);
 }
 
 export class MongoIdentityStore implements IdentityStore {
   private readonly records: Collection<RecordDoc>;
   private readonly merges: Collection<MergeDoc>;
   private readonly reviewItems: Collection<ReviewDoc>;
+  private readonly distinctPairs: Collection<DistinctDoc>;
 
   constructor(private readonly h: MongoHandle) {
     this.records = h.db.collection<RecordDoc>('identity_records');
     this.merges = h.db.collection<MergeDoc>('identity_merges');
     this.reviewItems = h.db.collection<ReviewDoc>('identity_reviews');
+    this.distinctPairs = h.db.collection<DistinctDoc>('identity_distinct');
   }
 
   async getRecord(key: PatientKey): Promise<IdentityRecord | undefined> {
@@ -103,6 +129,8 @@ export class MongoIdentityStore implements IdentityStore {
     await this.h.tx(async (session) => {
       for (const r of batch.records ?? []) await this.putRecord(r, session);
       if (batch.reviews?.length) await this.addReviews(batch.reviews, session);
+      if (batch.resolve) await this.resolveReview(batch.resolve, session);
+      if (batch.distinct) await this.addDistinct(batch.distinct, session);
       const m = batch.merge;
       if (m) {
         await this.merges.insertOne(
@@ -121,12 +149,15 @@ export class MongoIdentityStore implements IdentityStore {
 
   private async putRecord(r: IdentityRecord, session: ClientSession): Promise<void> {
     const b: BlockingKeys = r.patient ? blockingKeys(r.patient) : { nameKeys: [] };
+    // Legacy 3-letter keys and the compound match keys (matching/blocking.ts) share one multikey index: their
+    // forms cannot collide (compound keys start with Y, D, N or M and contain '|').
+    const compound = r.patient ? recordMatchKeys(r.patient).filter((x): x is string => !!x) : [];
     const doc: RecordDoc = {
       _id: kOf(r.key),
       id: r.key.id,
       authority: r.key.authority,
       personId: r.personId,
-      nameKeys: [...b.nameKeys],
+      nameKeys: [...new Set([...b.nameKeys, ...compound])],
       updated: r.updated,
       ...(r.patient ? { patient: r.patient } : {}),
       ...(b.birthYear ? { birthYear: b.birthYear } : {}),
@@ -143,6 +174,22 @@ export class MongoIdentityStore implements IdentityStore {
       items.map((v) => ({ seq: ++seq, key: plainKey(v.key), candidate: plainKey(v.candidate), score: v.score, time: v.time })),
       { session },
     );
+  }
+
+  /** An item is decided once: resolving an unknown or already decided item fails the whole batch. */
+  private async resolveReview(r: ReviewResolution, session: ClientSession): Promise<void> {
+    const done = await this.reviewItems.updateOne(
+      { seq: r.seq, resolution: { $exists: false } },
+      { $set: { resolution: { decision: r.decision, operator: r.operator, time: r.time } } },
+      { session },
+    );
+    if (done.matchedCount !== 1) throw new Error(`review item ${r.seq} is unknown or already decided`);
+  }
+
+  private async addDistinct(d: DistinctPair, session: ClientSession): Promise<void> {
+    const doc: DistinctDoc = { _id: pairId(d.a, d.b), a: plainKey(d.a), b: plainKey(d.b), operator: d.operator, time: d.time };
+    // The first decision on a pair is kept (as SQLite's INSERT OR IGNORE).
+    await this.distinctPairs.updateOne({ _id: doc._id }, { $setOnInsert: doc }, { upsert: true, session });
   }
 
   async resolvePerson(personId: string): Promise<string> {
@@ -219,4 +266,33 @@ export class MongoIdentityStore implements IdentityStore {
     const docs = await this.reviewItems.find({}, { sort: { seq: 1 }, limit }).toArray();
     return docs.map((d) => ({ key: plainKey(d.key), candidate: plainKey(d.candidate), score: d.score, time: d.time }));
   }
+
+  async review(seq: number): Promise<StoredReview | undefined> {
+    const doc = await this.reviewItems.findOne({ seq });
+    return doc ? toStoredReview(doc) : undefined;
+  }
+
+  async openReviews(limit: number, after = 0): Promise<StoredReview[]> {
+    const docs = await this.reviewItems.find({ seq: { $gt: after }, resolution: { $exists: false } }, { sort: { seq: 1 }, limit }).toArray();
+    return docs.map(toStoredReview);
+  }
+
+  async hasOpenReview(a: PatientKey, b: PatientKey): Promise<boolean> {
+    return (await this.reviewItems.findOne({ ...pairFilter(a, b), resolution: { $exists: false } }, { projection: { _id: 1 } })) !== null;
+  }
+
+  async isDistinct(a: PatientKey, b: PatientKey): Promise<boolean> {
+    return (await this.distinctPairs.findOne({ _id: pairId(a, b) }, { projection: { _id: 1 } })) !== null;
+  }
+}
+
+function toStoredReview(d: ReviewDoc): StoredReview {
+  return {
+    seq: d.seq,
+    key: plainKey(d.key),
+    candidate: plainKey(d.candidate),
+    score: d.score,
+    time: d.time,
+    ...(d.resolution ? { resolution: { seq: d.seq, ...d.resolution } } : {}),
+  };
 }

@@ -5,14 +5,16 @@
 import { ObjectId, type ClientSession, type Collection, type Document } from 'mongodb';
 import { ConflictError } from '../../errors';
 import type { Association, DocumentEntry, Folder, RegistryObject, SubmissionSet } from '../../metadata/model';
-import type {
-  AssociationCriteria,
-  DocumentEntryCriteria,
-  FolderCriteria,
-  QueryOptions,
-  RegistryCommit,
-  RegistryStore,
-  SubmissionSetCriteria,
+import {
+  attachStoredEbrim,
+  type AssociationCriteria,
+  type DocumentEntryCriteria,
+  type EbrimToKeep,
+  type FolderCriteria,
+  type QueryOptions,
+  type RegistryCommit,
+  type RegistryStore,
+  type SubmissionSetCriteria,
 } from '../../registry/ports';
 import { dtmKey } from '../dtm-key';
 import { canonicalSize } from '../object-index';
@@ -24,9 +26,18 @@ interface ObjectDoc extends Document {
   _id: string;
   status: string;
   model: RegistryObject;
+  /** The stored ebRIM form (registry/ports.ts STORED_EBRIM), kept by the first LeafClass answer (as SQLite's `ebrim`). */
+  ebrim?: string;
 }
 
-const toModel = <T extends RegistryObject>(d: ObjectDoc): T => ({ ...d.model, availabilityStatus: d.status }) as T;
+/** With `withEbrim` (the projection included it) the stored form, or null when none is kept, is attached. */
+const toModel = <T extends RegistryObject>(d: ObjectDoc, withEbrim = true): T => {
+  const o = { ...d.model, availabilityStatus: d.status } as T;
+  return withEbrim ? attachStoredEbrim(o, d.ebrim) : o;
+};
+
+const PROJECTION = { model: 1, status: 1, ebrim: 1 } as const;
+const PROJECTION_WITHOUT_EBRIM = { model: 1, status: 1 } as const;
 
 function toDoc(o: RegistryObject, fingerprint: string): ObjectDoc {
   const ix = indexObject(o);
@@ -87,13 +98,32 @@ export class MongoRegistryStore implements RegistryStore {
       if (r.matchedCount !== 1) throw new ConflictError('precondition', u.id);
     }
     for (const f of change.folderUpdates) {
+      // lastUpdateTime is inside the folder's ebRIM: drop the stored form (as registry-sqlite.ts).
       const r = await this.objects.updateOne(
         { _id: f.id, kind: 'Folder' },
-        { $set: { tLastUpdate: dtmKey(f.lastUpdateTime), 'model.lastUpdateTime': f.lastUpdateTime } },
+        { $set: { tLastUpdate: dtmKey(f.lastUpdateTime), 'model.lastUpdateTime': f.lastUpdateTime }, $unset: { ebrim: '' } },
         { session },
       );
       if (r.matchedCount !== 1) throw new ConflictError('precondition', f.id);
     }
+  }
+
+  /** Same conditions as registry-sqlite.ts: only where absent, and a folder only at the same lastUpdateTime. */
+  async keepStoredEbrim(items: readonly EbrimToKeep[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.objects.bulkWrite(
+      items.map(({ object: o, ebrim }) => ({
+        updateOne: {
+          filter: {
+            _id: o.id,
+            ebrim: { $exists: false },
+            ...(o.kind === 'Folder' ? { 'model.lastUpdateTime': o.lastUpdateTime ?? { $exists: false } } : {}),
+          },
+          update: { $set: { ebrim } },
+        },
+      })),
+      { ordered: false },
+    );
   }
 
   /**
@@ -124,11 +154,11 @@ export class MongoRegistryStore implements RegistryStore {
 
   private async find<T extends RegistryObject>(filter: Document, o: QueryOptions): Promise<T[]> {
     const docs = await this.objects
-      .find(filter, { projection: { model: 1, status: 1 } })
+      .find(filter, { projection: o.storedEbrim ? PROJECTION : PROJECTION_WITHOUT_EBRIM })
       .sort({ seq: 1 })
       .limit(o.limit + 1)
       .toArray();
-    return docs.map((d) => toModel<T>(d));
+    return docs.map((d) => toModel<T>(d, o.storedEbrim === true));
   }
 
   findDocumentEntries(c: DocumentEntryCriteria, o: QueryOptions): Promise<DocumentEntry[]> {
@@ -148,7 +178,7 @@ export class MongoRegistryStore implements RegistryStore {
   }
 
   async getByIds(ids: readonly string[]): Promise<RegistryObject[]> {
-    const docs = await this.objects.find({ _id: { $in: [...ids] } }, { projection: { model: 1, status: 1 } }).sort({ seq: 1 }).toArray();
+    const docs = await this.objects.find({ _id: { $in: [...ids] } }, { projection: PROJECTION }).sort({ seq: 1 }).toArray();
     return docs.map((d) => toModel(d));
   }
 

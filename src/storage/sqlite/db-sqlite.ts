@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { likeToRegExp } from '../like-pattern';
-import { IDENTITY_SCHEMA_SQL } from './identity-sqlite';
+import { IDENTITY_SCHEMA_SQL, IDENTITY_SEARCH_SQL, REVIEW_SCHEMA_SQL } from './identity-sqlite';
 
 export type Db = Database.Database;
 
@@ -88,6 +88,16 @@ const migrations: readonly string[] = [
   DROP INDEX objects_assoc_source;
   DROP INDEX objects_assoc_target;
   `,
+  // Migration 3: a cache of each object's ebRIM text without home and status (writeStoredEbrim), written by the
+  // first LeafClass answer, so later answers concatenate instead of serialising (BENCHMARKS.md hot spot 3).
+  // NULL until then (and after a folder update); registry-sqlite.ts explains why not at registration.
+  `
+  ALTER TABLE objects ADD COLUMN ebrim TEXT;
+  `,
+  // Migration 4: compound blocking keys and indexed PDQ name + birth date columns (identity-sqlite.ts; issue 6 B7).
+  IDENTITY_SEARCH_SQL,
+  // Migration 5: review decisions and distinct pairs (the review queue, src/patient-identity/review-queue.ts).
+  REVIEW_SCHEMA_SQL,
 ];
 
 export const schemaVersion = migrations.length;

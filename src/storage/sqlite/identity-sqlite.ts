@@ -11,9 +11,12 @@ import type {
   IdentityStore,
   MergeRow,
   ReviewItem,
+  ReviewResolution,
+  StoredReview,
 } from '../../patient-identity/identity-ports';
 import type { Patient, PatientKey } from '../../patient-identity/model';
-import { blockingKeys } from '../../patient-identity/matching/blocking';
+import { blockingKeys, recordMatchKeys } from '../../patient-identity/matching/blocking';
+import { searchColumns, type SearchBlock, type SearchIndex } from '../../patient-identity/matching/search-keys';
 
 export const IDENTITY_SCHEMA_SQL = `
   CREATE TABLE identity_records (
@@ -49,6 +52,93 @@ export const IDENTITY_SCHEMA_SQL = `
   );
 `;
 
+/**
+ * Review decisions (issue 6 review queue): a resolution row per decided review item and the pairs declared
+ * distinct (stored once, smaller CX first). `IF NOT EXISTS` so tests can apply it to a database that may
+ * already carry it as a migration.
+ */
+export const REVIEW_SCHEMA_SQL = `
+  CREATE TABLE IF NOT EXISTS identity_review_decisions (
+    seq INTEGER PRIMARY KEY REFERENCES identity_reviews (seq),
+    decision TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    time TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS identity_reviews_pair ON identity_reviews (id, authority, candidate_id, candidate_authority);
+  CREATE TABLE IF NOT EXISTS identity_distinct (
+    a_id TEXT NOT NULL, a_authority TEXT NOT NULL,
+    b_id TEXT NOT NULL, b_authority TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    time TEXT NOT NULL,
+    PRIMARY KEY (a_id, a_authority, b_id, b_authority)
+  );
+`;
+
+/** A pair in its stored order (smaller `authority`, then `id`, first), so (a, b) and (b, a) are one row. */
+const orderedPair = (a: PatientKey, b: PatientKey): [PatientKey, PatientKey] =>
+  a.authority < b.authority || (a.authority === b.authority && a.id <= b.id) ? [a, b] : [b, a];
+
+interface ReviewRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly authority: string;
+  readonly candidate_id: string;
+  readonly candidate_authority: string;
+  readonly score: number;
+  readonly time: string;
+  readonly decision: string | null;
+  readonly operator: string | null;
+  readonly decided: string | null;
+}
+
+const SELECT_REVIEW = `SELECT r.seq, r.id, r.authority, r.candidate_id, r.candidate_authority, r.score, r.time,
+    d.decision, d.operator, d.time AS decided
+  FROM identity_reviews r LEFT JOIN identity_review_decisions d ON d.seq = r.seq`;
+
+function toStoredReview(row: ReviewRow): StoredReview {
+  const resolution: ReviewResolution | undefined = row.decision
+    ? { seq: row.seq, decision: row.decision as ReviewResolution['decision'], operator: row.operator!, time: row.decided! }
+    : undefined;
+  return {
+    seq: row.seq,
+    key: { id: row.id, authority: row.authority },
+    candidate: { id: row.candidate_id, authority: row.candidate_authority },
+    score: row.score,
+    time: row.time,
+    ...(resolution ? { resolution } : {}),
+  };
+}
+
+/**
+ * Migration 4 (issue 6, B7 at 1M identities): compound blocking keys (matching/blocking.ts recordMatchKeys)
+ * and PDQ search columns (matching/search-keys.ts), each indexed. Rows written before it get their values
+ * from `SqliteIdentityStore` on open (the normalisation is JavaScript), flagged by identity_backfill.
+ */
+export const IDENTITY_SEARCH_SQL = `
+  ALTER TABLE identity_records ADD COLUMN block_key1 TEXT;
+  ALTER TABLE identity_records ADD COLUMN block_key2 TEXT;
+  ALTER TABLE identity_records ADD COLUMN block_key3 TEXT;
+  ALTER TABLE identity_records ADD COLUMN block_key4 TEXT;
+  ALTER TABLE identity_records ADD COLUMN pdq_family TEXT;
+  ALTER TABLE identity_records ADD COLUMN pdq_given TEXT;
+  ALTER TABLE identity_records ADD COLUMN pdq_birth TEXT;
+  CREATE INDEX identity_records_block1 ON identity_records (block_key1) WHERE block_key1 IS NOT NULL;
+  CREATE INDEX identity_records_block2 ON identity_records (block_key2) WHERE block_key2 IS NOT NULL;
+  CREATE INDEX identity_records_block3 ON identity_records (block_key3) WHERE block_key3 IS NOT NULL;
+  CREATE INDEX identity_records_block4 ON identity_records (block_key4) WHERE block_key4 IS NOT NULL;
+  CREATE INDEX identity_records_pdq_family ON identity_records (pdq_family, pdq_birth) WHERE pdq_family IS NOT NULL;
+  CREATE INDEX identity_records_pdq_given ON identity_records (pdq_given, pdq_birth) WHERE pdq_given IS NOT NULL;
+  CREATE INDEX identity_records_pdq_birth ON identity_records (pdq_birth, pdq_family) WHERE pdq_birth IS NOT NULL;
+  -- members() walks merges backwards (into_person → from_person): without this index SQLite builds an
+  -- automatic index over every merge row on each call (~1 ms at 500 merges, B7 profile).
+  CREATE INDEX identity_merges_into_person ON identity_merges (into_person) WHERE into_person IS NOT NULL;
+  CREATE TABLE identity_backfill (version INTEGER PRIMARY KEY);
+  INSERT INTO identity_backfill SELECT 4 WHERE EXISTS (SELECT 1 FROM identity_records WHERE demographics IS NOT NULL);
+`;
+
+/** Upper bound of a prefix range: every string starting with `p` sorts below it (keys are A-Z, 0-9, '|'). */
+const prefixEnd = (p: string): string => `${p}\u{10FFFF}`;
+
 interface RecordRow {
   readonly id: string;
   readonly authority: string;
@@ -72,25 +162,78 @@ function toRecord(row: RecordRow): IdentityRecord {
   };
 }
 
-export class SqliteIdentityStore implements IdentityStore {
-  constructor(private readonly db: Database.Database) {}
+/** block_key1..4, pdq_family, pdq_given, pdq_birth of a record's demographics. */
+function searchValues(p: Patient): (string | null)[] {
+  const [k1, k2, k3, k4] = recordMatchKeys(p);
+  const c = searchColumns(p);
+  return [k1 ?? null, k2 ?? null, k3 ?? null, k4 ?? null, c.family ?? null, c.given ?? null, c.birth ?? null];
+}
+
+/** Blocking keys grouped by the columns that can hold them: [columns, keys][]. */
+function routeKeys(keys: readonly string[]): [readonly string[], string[]][] {
+  const tag = (k: string) => (k.includes('|') ? k[0] : '');
+  const of = (...tags: string[]) => keys.filter((k) => tags.includes(tag(k)));
+  return [
+    [['name_key1', 'name_key2'], of('')],
+    [['block_key1'], of('Y')],
+    [['block_key2', 'block_key3'], of('N', 'M')],
+    [['block_key4'], of('D')],
+  ];
+}
+
+export class SqliteIdentityStore implements IdentityStore, SearchIndex {
+  /** Prepared once per SQL text: better-sqlite3 prepare costs tens of µs, a PIX query needs three statements. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    this.backfill();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Fills the migration-4 columns of rows written before it (once; 50k rows per transaction). */
+  private backfill(): void {
+    const pending = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'identity_backfill'").get() && this.db.prepare('SELECT 1 FROM identity_backfill').get();
+    if (!pending) return;
+    const page = this.db.prepare('SELECT rowid, demographics FROM identity_records WHERE rowid > ? AND demographics IS NOT NULL ORDER BY rowid LIMIT 50000');
+    const set = this.db.prepare('UPDATE identity_records SET block_key1 = ?, block_key2 = ?, block_key3 = ?, block_key4 = ?, pdq_family = ?, pdq_given = ?, pdq_birth = ? WHERE rowid = ?');
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after) as { rowid: number; demographics: string }[];
+      if (rows.length === 0) break;
+      this.db.transaction(() => rows.forEach((r) => set.run(...searchValues(JSON.parse(r.demographics) as Patient), r.rowid)))();
+      after = rows[rows.length - 1]!.rowid;
+    }
+    this.db.prepare('DELETE FROM identity_backfill').run();
+  }
 
   async getRecord(key: PatientKey): Promise<IdentityRecord | undefined> {
-    const row = this.db.prepare(`${SELECT_RECORD} WHERE r.id = ? AND r.authority = ?`).get(key.id, key.authority) as RecordRow | undefined;
+    const row = this.stmt(`${SELECT_RECORD} WHERE r.id = ? AND r.authority = ?`).get(key.id, key.authority) as RecordRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   async commit(batch: IdentityBatch): Promise<void> {
-    const put = this.db.prepare(
-      `INSERT INTO identity_records (id, authority, person_id, demographics, birth_year, name_key1, name_key2, updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    const put = this.stmt(
+      `INSERT INTO identity_records (id, authority, person_id, demographics, birth_year, name_key1, name_key2, updated,
+         block_key1, block_key2, block_key3, block_key4, pdq_family, pdq_given, pdq_birth)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id, authority) DO UPDATE SET person_id = excluded.person_id, demographics = excluded.demographics,
-         birth_year = excluded.birth_year, name_key1 = excluded.name_key1, name_key2 = excluded.name_key2, updated = excluded.updated`,
+         birth_year = excluded.birth_year, name_key1 = excluded.name_key1, name_key2 = excluded.name_key2, updated = excluded.updated,
+         block_key1 = excluded.block_key1, block_key2 = excluded.block_key2, block_key3 = excluded.block_key3, block_key4 = excluded.block_key4,
+         pdq_family = excluded.pdq_family,
+         pdq_given = excluded.pdq_given, pdq_birth = excluded.pdq_birth`,
     );
-    const review = this.db.prepare(
+    const review = this.stmt(
       'INSERT INTO identity_reviews (id, authority, candidate_id, candidate_authority, score, time) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    const merge = this.db.prepare(
+    const merge = this.stmt(
       `INSERT INTO identity_merges (from_id, from_authority, into_id, into_authority, from_person, into_person, time)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -99,17 +242,19 @@ export class SqliteIdentityStore implements IdentityStore {
         for (const r of batch.records ?? []) {
           const b: BlockingKeys = r.patient ? blockingKeys(r.patient) : { nameKeys: [] };
           const json = r.patient ? JSON.stringify(r.patient) : null;
-          put.run(r.key.id, r.key.authority, r.personId, json, b.birthYear ?? null, b.nameKeys[0] ?? null, b.nameKeys[1] ?? null, r.updated);
+          const search = r.patient ? searchValues(r.patient) : [null, null, null, null, null, null, null];
+          put.run(r.key.id, r.key.authority, r.personId, json, b.birthYear ?? null, b.nameKeys[0] ?? null, b.nameKeys[1] ?? null, r.updated, ...search);
         }
         for (const v of batch.reviews ?? []) review.run(v.key.id, v.key.authority, v.candidate.id, v.candidate.authority, v.score, v.time);
         const m = batch.merge;
         if (m) merge.run(m.from.id, m.from.authority, m.into.id, m.into.authority, m.fromPerson ?? null, m.intoPerson ?? null, m.time);
+        this.writeDecisions(batch);
       })
       .immediate();
   }
 
   async resolvePerson(personId: string): Promise<string> {
-    const next = this.db.prepare('SELECT into_person FROM identity_merges WHERE from_person = ?').pluck();
+    const next = this.stmt('SELECT into_person FROM identity_merges WHERE from_person = ?').pluck();
     let current = personId;
     // The chain is acyclic (a redirect always targets an unredirected person); the bound guards corruption.
     for (let i = 0; i < 1000; i++) {
@@ -121,8 +266,8 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async members(personId: string): Promise<IdentityRecord[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .stmt(
         `WITH RECURSIVE persons(p) AS (
            SELECT ? UNION SELECT m.from_person FROM identity_merges m JOIN persons ON m.into_person = persons.p)
          ${SELECT_RECORD} WHERE r.person_id IN (SELECT p FROM persons) ORDER BY r.authority, r.id`,
@@ -132,14 +277,26 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async candidates(keys: BlockingKeys, limit: number): Promise<IdentityRecord[]> {
-    const names = keys.nameKeys.length > 0 ? keys.nameKeys : [''];
-    const marks = names.map(() => '?').join(',');
-    const rows = this.db
-      .prepare(
-        `${SELECT_RECORD} WHERE r.demographics IS NOT NULL AND m.into_id IS NULL
-           AND (r.birth_year = ? OR r.name_key1 IN (${marks}) OR r.name_key2 IN (${marks})) LIMIT ?`,
-      )
-      .all(keys.birthYear ?? '', ...names, ...names, limit) as RecordRow[];
+    // Each key is looked up only in the columns that can hold its kind (matching/blocking.ts): 3-letter
+    // prefixes in name_key1/2, compound keys by their tag. Fewer index probes than every key × every column.
+    const terms: string[] = [];
+    const args: string[] = [];
+    if (keys.birthYear) {
+      terms.push('r.birth_year = ?');
+      args.push(keys.birthYear);
+    }
+    for (const [columns, list] of routeKeys(keys.nameKeys)) {
+      if (list.length === 0) continue;
+      const marks = list.map(() => '?').join(',');
+      for (const c of columns) {
+        terms.push(`r.${c} IN (${marks})`);
+        args.push(...list);
+      }
+    }
+    if (terms.length === 0) return [];
+    const rows = this.stmt(
+      `${SELECT_RECORD} WHERE r.demographics IS NOT NULL AND m.into_id IS NULL AND (${terms.join(' OR ')}) LIMIT ?`,
+    ).all(...args, limit) as RecordRow[];
     return rows.map(toRecord);
   }
 
@@ -147,6 +304,27 @@ export class SqliteIdentityStore implements IdentityStore {
     const rows = this.db
       .prepare(`${SELECT_RECORD} WHERE r.demographics IS NOT NULL AND m.into_id IS NULL LIMIT ?`)
       .all(limit) as RecordRow[];
+    return rows.map(toRecord);
+  }
+
+  /** PDQ narrowing on the indexed search columns (matching/search-keys.ts): prefix ranges, ANDed. */
+  async searchCandidates(block: SearchBlock, limit: number): Promise<IdentityRecord[]> {
+    const terms: string[] = [];
+    const args: string[] = [];
+    for (const [column, value] of [['pdq_family', block.family], ['pdq_given', block.given], ['pdq_birth', block.birth]] as const) {
+      if (!value) continue;
+      // A full birth date is an equality (the column holds 8 digits): SQLite then walks (pdq_birth, pdq_family)
+      // on ~30 rows at 1M instead of every record of a common family name.
+      if (column === 'pdq_birth' && value.length >= 8) {
+        terms.push(`r.${column} = ?`);
+        args.push(value.slice(0, 8));
+        continue;
+      }
+      terms.push(`r.${column} >= ? AND r.${column} < ?`);
+      args.push(value, prefixEnd(value));
+    }
+    if (terms.length === 0) return this.scan(limit);
+    const rows = this.stmt(`${SELECT_RECORD} WHERE ${terms.join(' AND ')} AND m.into_id IS NULL LIMIT ?`).all(...args, limit) as RecordRow[];
     return rows.map(toRecord);
   }
 
@@ -183,5 +361,49 @@ export class SqliteIdentityStore implements IdentityStore {
       score: r.score,
       time: r.time,
     }));
+  }
+
+  /** Review resolution and distinct pair of a batch (inside commit's transaction). */
+  private writeDecisions(batch: IdentityBatch): void {
+    const r = batch.resolve;
+    if (r) {
+      this.db.prepare('INSERT INTO identity_review_decisions (seq, decision, operator, time) VALUES (?, ?, ?, ?)').run(r.seq, r.decision, r.operator, r.time);
+    }
+    const d = batch.distinct;
+    if (d) {
+      const [a, b] = orderedPair(d.a, d.b);
+      this.db
+        .prepare('INSERT OR IGNORE INTO identity_distinct (a_id, a_authority, b_id, b_authority, operator, time) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(a.id, a.authority, b.id, b.authority, d.operator, d.time);
+    }
+  }
+
+  async review(seq: number): Promise<StoredReview | undefined> {
+    const row = this.db.prepare(`${SELECT_REVIEW} WHERE r.seq = ?`).get(seq) as ReviewRow | undefined;
+    return row ? toStoredReview(row) : undefined;
+  }
+
+  async openReviews(limit: number, after = 0): Promise<StoredReview[]> {
+    const rows = this.db.prepare(`${SELECT_REVIEW} WHERE d.seq IS NULL AND r.seq > ? ORDER BY r.seq LIMIT ?`).all(after, limit) as ReviewRow[];
+    return rows.map(toStoredReview);
+  }
+
+  async hasOpenReview(a: PatientKey, b: PatientKey): Promise<boolean> {
+    const row = this.db
+      .prepare(
+        `SELECT 1 FROM identity_reviews r LEFT JOIN identity_review_decisions d ON d.seq = r.seq
+         WHERE d.seq IS NULL AND ((r.id = ? AND r.authority = ? AND r.candidate_id = ? AND r.candidate_authority = ?)
+           OR (r.id = ? AND r.authority = ? AND r.candidate_id = ? AND r.candidate_authority = ?)) LIMIT 1`,
+      )
+      .get(a.id, a.authority, b.id, b.authority, b.id, b.authority, a.id, a.authority);
+    return row !== undefined;
+  }
+
+  async isDistinct(a: PatientKey, b: PatientKey): Promise<boolean> {
+    const [x, y] = orderedPair(a, b);
+    const row = this.db
+      .prepare('SELECT 1 FROM identity_distinct WHERE a_id = ? AND a_authority = ? AND b_id = ? AND b_authority = ?')
+      .get(x.id, x.authority, y.id, y.authority);
+    return row !== undefined;
   }
 }
