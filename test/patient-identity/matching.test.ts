@@ -73,7 +73,7 @@ describe('Fellegi-Sunter scoring and decisions', () => {
     expect(blockingKeys(person('', ''))).to.deep.equal({ birthYear: undefined, nameKeys: [] });
   });
 
-  it('compound keys: a probe meets its twin despite a typo, a swap, a day/month swap or another year, but not a stranger', () => {
+  it('compound keys: a probe meets its twin despite a typo, a swap or a day/month swap, but not a stranger or another birth year', () => {
     const meets = (probe: Patient, stored: Patient) => matchKeys(probe).some((k) => recordMatchKeys(stored).includes(k));
     const stored = person('Johnson', 'Margaret', '19650412', 'F');
     expect(recordMatchKeys(stored)).to.deep.equal(['Y1965|J|M', 'NJOH|M', 'NMAR|J', 'D19650412|J']);
@@ -83,7 +83,7 @@ describe('Fellegi-Sunter scoring and decisions', () => {
     expect(meets(person('Jhonson', 'Margaret'), stored)).to.equal(true); // no birth date: one name prefix is intact
     expect(meets(person('Johnson', 'Catherine', '19650412'), stored)).to.equal(true); // same birth date + family initial
     expect(meets(person('Smith', 'Margaret', '19650412'), stored)).to.equal(false);
-    expect(meets(person('Johnson', 'Margaret', '19660412'), stored)).to.equal(true); // another year: still compared (review)
+    expect(meets(person('Johnson', 'Margaret', '19660412'), stored)).to.equal(false); // another year, birth date given: not compared
     expect(meets(person('Jackson', 'Linda', '19660412'), stored)).to.equal(false);
   });
 

@@ -71,6 +71,12 @@ describe('GetDocuments $XDSDocumentEntryLogicalID and $MetadataLevel (real HTTPS
     expect(ref.ids).to.deep.equal([entryUuid]);
   });
 
+  it('answers lid = entryUUID for a registered entry (its first and only version; no Metadata Update)', async () => {
+    const leaf = await query(GET_DOCUMENTS, [['$XDSDocumentEntryEntryUUID', list(entryUuid)]]);
+    const lids = [...leaf.body.matchAll(/<rim:ExtrinsicObject id="([^"]+)" lid="([^"]+)"/g)].map((m) => [m[1], m[2]]);
+    expect(lids).to.deep.equal([[entryUuid, entryUuid]]);
+  });
+
   it('an unknown logicalId is an empty Success', async () => {
     const r = await query(GET_DOCUMENTS, [[LID, list('urn:uuid:00000000-0000-4000-8000-00000000beef')]]);
     expect(r).to.include({ status: 'Success' });

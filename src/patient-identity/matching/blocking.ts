@@ -14,9 +14,10 @@
  *   ~2 records per key at 1M; finds twins and given-name variants with another initial (Katherine/Catherine,
  *   William/Bill) for the review queue.
  * - `N<abc>|<d>`: the 3-letter prefix of one name + the initial of the other, both ways round (two keys), so
- *   that one typo in either name, or a swap, keeps one of them. Every probe asks for them, so the same names
- *   with another birth year still meet (and go to review); a names-only block is the largest (~1,000 records
- *   for Smith + J at 1M), which bounds the cost of a feed.
+ *   that one typo in either name, or a swap, keeps one of them. Needed only by a probe WITHOUT a birth date
+ *   (a names-only block is much larger, ~1,000 records for Smith + J at 1M). Asking them for every probe, so
+ *   that the same names with another birth YEAR meet too, was measured at 1M: feed CPU 13 → 37–41 ms
+ *   (BENCHMARKS.md B7); such a pair is therefore not compared (a documented blocking miss).
  * - `M<abc>|<d>`: the same two keys, written instead of the N keys for records without a birth date, so that a
  *   probe with one still meets them (it asks for M keys, not N keys).
  * A pair that agrees on no key is not compared. Not caught: a typo in the first letter of a name, or a wrong
@@ -51,9 +52,7 @@ const dateKey = (c: Comparable, initial: string): string | undefined => (c.birth
 /** The keys a probe (a fed record looking for its person) is blocked on. Empty: nothing can be compared. */
 export function matchKeys(p: Patient): string[] {
   const c = comparable(p);
-  // N keys for a probe with a birth date too: the same names with a different birth year (a registration error,
-  // or a namesake) must still be compared, so that the pair reaches the review queue instead of being missed.
-  const keys = hasYear(c) ? [yearKey(c), dateKey(c, c.family), dateKey(c, c.given), ...nameKeys(c, 'N'), ...nameKeys(c, 'M')] : [...nameKeys(c, 'N'), ...nameKeys(c, 'M')];
+  const keys = hasYear(c) ? [yearKey(c), dateKey(c, c.family), dateKey(c, c.given), ...nameKeys(c, 'M')] : [...nameKeys(c, 'N'), ...nameKeys(c, 'M')];
   return [...new Set(keys.filter((k): k is string => !!k))];
 }
 
