@@ -145,8 +145,10 @@ export class CrossReference {
       ...others.filter((k) => !known.has(keyToCx(k))).map((key) => ({ key, personId: plan.personId, updated: time })),
       ...(plan.minted ? [{ key: plan.minted, personId: plan.personId, updated: time }] : []),
     ];
-    await this.store.commit({ records, reviews: plan.reviews.length ? await this.newReviews(plan.reviews) : [] });
-    return { personId: plan.personId, decision: plan.decision, accepted: [...keys, ...(plan.minted ? [plan.minted] : [])] };
+    const accepted = [...keys, ...(plan.minted ? [plan.minted] : [])];
+    // The registry learns every accepted identifier in the same transaction (ITI-41/42 then accept them).
+    await this.store.commit({ records, reviews: plan.reviews.length ? await this.newReviews(plan.reviews) : [], registryIds: accepted });
+    return { personId: plan.personId, decision: plan.decision, accepted };
   }
 
   /** Drops pairs an operator declared distinct and pairs already waiting in the queue (a revise repeats them). */

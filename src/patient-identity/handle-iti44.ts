@@ -29,7 +29,6 @@ const MERGE_PRIOR_LOCATION =
 
 async function apply(pix: PixContext, ev: FeedEvent, patients: PatientIndex) {
   const outcome = ev.kind === 'merge' ? await pix.xref.merge(ev.patient, ev.obsolete) : await pix.xref.feed(ev.patient);
-  for (const key of outcome.accepted) await patients.add(key);
   if (ev.kind === 'merge') {
     try {
       await patients.merge(ev.obsolete, ev.patient.ids[0]!);

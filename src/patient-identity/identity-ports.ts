@@ -72,6 +72,12 @@ export interface IdentityBatch {
   readonly resolve?: ReviewResolution;
   /** Remembers a pair as distinct (unordered: (a, b) and (b, a) are the same pair). */
   readonly distinct?: DistinctPair;
+  /**
+   * Identifiers to make known to the registry's PatientIndex (ports.ts `add`) in the same transaction: both
+   * ports live in one database on every backend, so a feed is one atomic write (and one fsync) rather than
+   * one per identifier.
+   */
+  readonly registryIds?: readonly PatientKey[];
 }
 
 export interface IdentityStore {

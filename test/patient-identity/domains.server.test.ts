@@ -3,19 +3,12 @@
  * certificate (CN=test-client,O=Tessera Tests of test/support/pki.ts), as src/app/tls.ts reads it.
  */
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { NS, SoapAction } from '../../src/ebxml/vocabulary';
-import { createPixHandlers, pixRowsByAction } from '../../src/patient-identity/create-pix-handlers';
 import type { IdentityDomains } from '../../src/patient-identity/domains';
 import { childOf, parseXml } from '../../src/soap/xml';
-import { TRANSACTIONS } from '../../src/transactions';
 import { feedMessage } from '../hl7v3/messages';
 import { parseReply } from '../hl7v3/responses';
 import { postSoap, soapRequest, startTestServer, type TestServer } from '../support/server';
-import { openIdentityDb } from './support';
 
 const MINE = '1.2.840.40.1';
 const THEIRS = '1.2.840.40.2';
@@ -34,21 +27,14 @@ const DOMAINS: IdentityDomains = {
 
 describe('patient-identity: trusted feed sources over the HTTPS server', () => {
   let server: TestServer;
-  let db: Database.Database;
-  let dir: string;
 
+  // The server's own composition (start-server.ts) with the configured domains, as IDENTITY_DOMAINS gives them.
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tessera-domains-srv-'));
-    const opened = openIdentityDb(join(dir, 'identity.db'));
-    db = opened.db;
-    const rows = pixRowsByAction(createPixHandlers(opened.identity, { domains: DOMAINS }));
-    server = await startTestServer({}, { transactions: TRANSACTIONS.map((t) => ({ ...t, ...rows[t.action] })) });
+    server = await startTestServer({ identityDomains: DOMAINS });
   });
 
   after(async () => {
     await server?.stop();
-    db?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   const feed = async (id: string, authority: string) => {

@@ -129,4 +129,16 @@ export function identityStoreContract(open: OpenStores): void {
     expect(await store.isDistinct(k('a'), k('c'))).to.equal(false);
     await store.commit({ distinct: { a: k('a'), b: k('b'), operator: 'other', time: T } }); // idempotent
   });
+
+  it('makes registryIds known to the registry PatientIndex in the same transaction', async () => {
+    await store.commit({ records: [{ key: k('r1'), personId: 'P', updated: T }], registryIds: [k('r1'), k('r2')] });
+    expect(await s.patients.status(k('r1'))).to.deep.equal({ state: 'active' });
+    expect(await s.patients.status(k('r2'))).to.deep.equal({ state: 'active' });
+    await store.commit({ registryIds: [k('r1')] }); // idempotent
+    const refused = await store
+      .commit({ registryIds: [k('r3')], resolve: { seq: 424242, decision: 'link', operator: 'ops', time: T } })
+      .then(() => false, () => true);
+    expect(refused).to.equal(true);
+    expect(await s.patients.status(k('r3')), 'rolled back with the batch').to.deep.equal({ state: 'unknown' });
+  });
 }

@@ -46,7 +46,6 @@ function untrusted(v2: V2Context, ev: AdtEvent, header: V2Header, req: V2Request
 
 async function apply(v2: V2Context, ev: AdtEvent) {
   const outcome = ev.kind === 'merge' ? await v2.xref.merge(ev.patient, ev.obsolete) : await v2.xref.feed(ev.patient);
-  for (const key of outcome.accepted) await v2.patients.add(key);
   if (ev.kind === 'merge') {
     try {
       await v2.patients.merge(ev.obsolete, ev.patient.ids[0]!);

@@ -112,12 +112,14 @@ export class MongoIdentityStore implements IdentityStore {
   private readonly merges: Collection<MergeDoc>;
   private readonly reviewItems: Collection<ReviewDoc>;
   private readonly distinctPairs: Collection<DistinctDoc>;
+  private readonly patientIds: Collection<PatientKey>;
 
   constructor(private readonly h: MongoHandle) {
     this.records = h.db.collection<RecordDoc>('identity_records');
     this.merges = h.db.collection<MergeDoc>('identity_merges');
     this.reviewItems = h.db.collection<ReviewDoc>('identity_reviews');
     this.distinctPairs = h.db.collection<DistinctDoc>('identity_distinct');
+    this.patientIds = h.db.collection<PatientKey>('patient_ids');
   }
 
   async getRecord(key: PatientKey): Promise<IdentityRecord | undefined> {
@@ -131,6 +133,8 @@ export class MongoIdentityStore implements IdentityStore {
       if (batch.reviews?.length) await this.addReviews(batch.reviews, session);
       if (batch.resolve) await this.resolveReview(batch.resolve, session);
       if (batch.distinct) await this.addDistinct(batch.distinct, session);
+      // The registry's PatientIndex collection (patients-mongodb.ts), same database; upserts keep the transaction alive.
+      for (const k of batch.registryIds ?? []) await this.patientIds.updateOne(plainKey(k), { $setOnInsert: plainKey(k) }, { upsert: true, session });
       const m = batch.merge;
       if (m) {
         await this.merges.insertOne(

@@ -237,6 +237,8 @@ export class SqliteIdentityStore implements IdentityStore, SearchIndex {
       `INSERT INTO identity_merges (from_id, from_authority, into_id, into_authority, from_person, into_person, time)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    // The registry's PatientIndex table (patients-sqlite.ts), same database.
+    const known = this.stmt('INSERT OR IGNORE INTO patient_ids (id, authority) VALUES (?, ?)');
     this.db
       .transaction(() => {
         for (const r of batch.records ?? []) {
@@ -249,6 +251,7 @@ export class SqliteIdentityStore implements IdentityStore, SearchIndex {
         const m = batch.merge;
         if (m) merge.run(m.from.id, m.from.authority, m.into.id, m.into.authority, m.fromPerson ?? null, m.intoPerson ?? null, m.time);
         this.writeDecisions(batch);
+        for (const k of batch.registryIds ?? []) known.run(k.id, k.authority);
       })
       .immediate();
   }
