@@ -1,6 +1,6 @@
 /**
- * IdentityStore contract, run against SqliteIdentityStore (a MongoDB adapter would run the same cases), plus
- * a check that IDENTITY_SCHEMA_SQL applies on top of the current tessera.db schema (the migration to add).
+ * SqliteIdentityStore beyond the port contract (test/storage/identity-store.contract.ts runs that on every
+ * backend): compound blocking keys, the PDQ search index, the migration-4 backfill, and the migrations.
  */
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,33 +34,6 @@ describe('IdentityStore (SQLite)', () => {
     close = () => o.db.close();
   });
   afterEach(() => close());
-
-  it('stores, replaces and reads records; demographics round-trip as JSON', async () => {
-    await store.commit({ records: [{ key: k('a'), personId: 'P1', patient: demo('Ünal', 'Ayşe', '19800101'), updated: T }, { key: k('b'), personId: 'P1', updated: T }] });
-    expect((await store.getRecord(k('a')))?.patient?.names[0]?.family).to.deep.equal(['Ünal']);
-    expect((await store.getRecord(k('b')))?.patient).to.equal(undefined);
-    await store.commit({ records: [{ key: k('a'), personId: 'P2', patient: demo('Unal', 'Ayse'), updated: T }] });
-    expect(await store.getRecord(k('a'))).to.deep.include({ personId: 'P2' });
-    expect(await store.getRecord(k('zz'))).to.equal(undefined);
-  });
-
-  it('candidates agree on a blocking key and skip merged-away and demographics-less records', async () => {
-    await store.commit({
-      records: [
-        { key: k('a'), personId: 'P1', patient: demo('Miller', 'Ann', '19800101'), updated: T },
-        { key: k('b'), personId: 'P2', patient: demo('Jones', 'Bob', '19800505'), updated: T },
-        { key: k('c'), personId: 'P3', patient: demo('Smith', 'Carl', '19990101'), updated: T },
-        { key: k('d'), personId: 'P4', updated: T },
-      ],
-    });
-    const ids = async (keys: { birthYear?: string; nameKeys: string[] }) => (await store.candidates(keys, 10)).map((r) => r.key.id).sort();
-    expect(await ids({ birthYear: '1980', nameKeys: [] })).to.deep.equal(['a', 'b']);
-    expect(await ids({ nameKeys: ['SMI'] })).to.deep.equal(['c']);
-    expect(await ids({ nameKeys: ['CAR'] })).to.deep.equal(['c']); // given-name key
-    await store.commit({ merge: { from: k('b'), into: k('a'), time: T } });
-    expect(await ids({ birthYear: '1980', nameKeys: [] })).to.deep.equal(['a']);
-    expect((await store.scan(10)).map((r) => r.key.id).sort()).to.deep.equal(['a', 'c']);
-  });
 
   it('candidates on compound keys (matchKeys) find a variant of a record and not its neighbours', async () => {
     await store.commit({
@@ -111,33 +84,6 @@ describe('IdentityStore (SQLite)', () => {
     } finally {
       o.db.close();
     }
-  });
-
-  it('merge rows redirect persons; members follow redirects; removeMerge restores', async () => {
-    await store.commit({ records: [{ key: k('a'), personId: 'P1', updated: T }, { key: k('b'), personId: 'P2', updated: T }, { key: k('c'), personId: 'P2', updated: T }] });
-    await store.commit({ merge: { from: k('b'), into: k('a'), fromPerson: 'P2', intoPerson: 'P1', time: T } });
-    expect(await store.resolvePerson('P2')).to.equal('P1');
-    const members = await store.members('P1');
-    expect(members.map((r) => r.key.id)).to.deep.equal(['a', 'b', 'c']);
-    expect(members.find((r) => r.key.id === 'b')?.mergedInto).to.deep.equal(k('a'));
-    expect(await store.mergedInto(k('b'))).to.deep.equal(k('a'));
-    const row = await store.removeMerge(k('b'));
-    expect(row).to.deep.include({ fromPerson: 'P2', intoPerson: 'P1' });
-    expect(await store.resolvePerson('P2')).to.equal('P2');
-    expect((await store.members('P1')).map((r) => r.key.id)).to.deep.equal(['a']);
-    expect(await store.removeMerge(k('b'))).to.equal(undefined);
-  });
-
-  it('a person is redirected by at most one merge (the chain stays a chain)', async () => {
-    await store.commit({ merge: { from: k('x'), into: k('y'), fromPerson: 'P9', intoPerson: 'P8', time: T } });
-    let failed = false;
-    await store.commit({ merge: { from: k('z'), into: k('y'), fromPerson: 'P9', intoPerson: 'P7', time: T } }).catch(() => (failed = true));
-    expect(failed).to.equal(true);
-  });
-
-  it('keeps review rows in order', async () => {
-    await store.commit({ reviews: [{ key: k('a'), candidate: k('b'), score: 12.5, time: T }, { key: k('c'), candidate: k('d'), score: -1, time: T }] });
-    expect((await store.reviews(10)).map((r) => [r.key.id, r.candidate.id, r.score])).to.deep.equal([['a', 'b', 12.5], ['c', 'd', -1]]);
   });
 
   it('is part of the tessera.db migrations', async () => {
