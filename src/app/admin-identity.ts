@@ -128,8 +128,18 @@ async function dispatch(req: IncomingMessage, url: URL, queue: ReviewQueue): Pro
   return [200, { decision: plain![1], ...outcomeJson(outcome) }];
 }
 
-/** Answers a request under /identity/. `queue` is absent when the store has no cross-reference (MongoDB for now). */
+/**
+ * A browser on the host cannot drive these routes: POSTs need a custom header (a CORS preflight we never
+ * answer), and a page reaching 127.0.0.1 through DNS rebinding still sends its own host name, refused here.
+ */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+
+/** Answers a request under /identity/. `queue` is absent when the store bundle has no cross-reference. */
 export async function routeIdentity(req: IncomingMessage, res: ServerResponse, queue: ReviewQueue | undefined): Promise<void> {
+  if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+    req.resume();
+    return sendJson(res, 403, { error: 'the admin API answers loopback host names only (127.0.0.1, localhost, [::1])' });
+  }
   if (!queue) {
     req.resume();
     return sendJson(res, 501, { error: 'the patient cross-reference is not available with this store' });

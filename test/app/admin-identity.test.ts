@@ -66,6 +66,9 @@ describe('admin API: identity review queue', function () {
     const [item] = (await admin().get('/identity/reviews')).body.reviews;
     expect((await admin().post(`/identity/reviews/${item.id}/link`).expect(400)).body.error).to.match(/X-Tessera-Operator/i);
     await post(`/identity/reviews/${item.id}/link`, { reason: 'x' }).expect(400, { error: 'unexpected field "reason" (expected none)' });
+    // DNS rebinding: a page that reached the loopback port under its own host name is refused.
+    await post(`/identity/reviews/${item.id}/link`).set('Host', 'evil.example:9090').expect(403);
+    await admin().get('/identity/reviews').set('Host', 'evil.example').expect(403);
     await post('/identity/unlink').set('Content-Type', 'text/plain').send('{"id":"x"}').expect(415);
     await post('/identity/unlink').set('Content-Type', 'application/json').send('{not json').expect(400, { error: 'body is not valid JSON' });
     await post('/identity/unlink', []).expect(400, { error: 'body must be a JSON object' });
