@@ -197,7 +197,7 @@ export class CrossReference {
     const own = patient.ids[0]!;
     const mine = comparable(patient);
     const scored: Candidate[] = [];
-    for (const record of await this.store.candidates({ nameKeys: matchKeys(patient) }, this.o.maxCandidates ?? 2000)) {
+    for (const record of await this.store.candidates(matchKeys(patient), this.o.maxCandidates ?? 2000)) {
       if (!record.patient || record.key.authority === own.authority) continue;
       const theirs = comparable(record.patient);
       if (isExact(mine, theirs)) scored.push({ record, score: Infinity, decision: 'deterministic' });

@@ -33,10 +33,15 @@ export interface ReviewItem {
   readonly time: string;
 }
 
-/** Blocking keys (see matching/blocking.ts); a record is a candidate when any key agrees. */
-export interface BlockingKeys {
-  readonly birthYear?: string;
-  readonly nameKeys: readonly string[];
+/**
+ * A PDQ narrowing on a record's search columns (matching/search-keys.ts): the normalised first family and
+ * given part of its first name and its birth date (YYYYMMDD). A record is a candidate when each given column
+ * STARTS WITH the value (ITI TF-2b §3.47.4.1.2 leaves name exactness to the supplier; birth time by prefix).
+ */
+export interface SearchBlock {
+  readonly family?: string;
+  readonly given?: string;
+  readonly birth?: string;
 }
 
 /** An operator's decision on a review item (review-queue.ts). */
@@ -91,8 +96,13 @@ export interface IdentityStore {
   resolvePerson(personId: string): Promise<string>;
   /** Every record whose person resolves to `personId`, merged-away ones included (flagged by mergedInto). */
   members(personId: string): Promise<IdentityRecord[]>;
-  /** Records with demographics that agree on at least one blocking key, merged-away ones excluded. */
-  candidates(keys: BlockingKeys, limit: number): Promise<IdentityRecord[]>;
+  /**
+   * Records with demographics sharing at least one compound blocking key with `keys` (matching/blocking.ts:
+   * `matchKeys` of a probe against each record's `recordMatchKeys`), merged-away ones excluded.
+   */
+  candidates(keys: readonly string[], limit: number): Promise<IdentityRecord[]>;
+  /** Records with demographics whose search columns start with every value of `block`, merged-away ones excluded. */
+  searchCandidates(block: SearchBlock, limit: number): Promise<IdentityRecord[]>;
   /** Records with demographics, merged-away ones excluded, for a PDQ scan without blocking keys. */
   scan(limit: number): Promise<IdentityRecord[]>;
   mergedInto(key: PatientKey): Promise<PatientKey | undefined>;

@@ -6,11 +6,10 @@
  */
 import type { PdqCriteria } from '../hl7v3/read-pdq-query';
 import type { CrossReference } from './cross-reference';
-import type { BlockingKeys, IdentityRecord } from './identity-ports';
+import type { IdentityRecord, SearchBlock } from './identity-ports';
 import type { Address, Patient, PatientKey, PatientName } from './model';
 import { jaroWinkler } from './matching/jaro-winkler';
 import { norm } from './matching/normalise';
-import { hasSearchIndex, type SearchBlock } from './matching/search-keys';
 
 export interface PdqHit {
   readonly record: IdentityRecord;
@@ -69,22 +68,6 @@ export function matchPatient(c: PdqCriteria, p: Patient, fuzzy = false): number 
 }
 
 /**
- * Blocking for an exact query: a record can only match if its birth year equals the query's, or its first
- * family/given name starts with the query's (3 letters or more). Criteria are ANDed, so one usable key is
- * enough to bound the search. Inexact names (SRCH) can differ anywhere: those scan. Used when the store has
- * no search index (searchBlock below).
- */
-function queryBlocking(c: PdqCriteria): BlockingKeys | undefined {
-  if (c.names.some((n) => n.use?.split(/\s+/).includes('SRCH'))) return undefined;
-  const first = c.names[0];
-  const parts = [norm(first?.family.join('')), norm(first?.given[0])].filter((p) => p.length >= 3).map((p) => p.slice(0, 3));
-  // A birth year alone blocks; a query part shorter than 3 letters cannot (the stored keys have 3).
-  const birthYear = c.birthTime && c.birthTime.length >= 4 ? c.birthTime.slice(0, 4) : undefined;
-  if (birthYear) return { birthYear, nameKeys: [] };
-  return parts.length > 0 ? { nameKeys: [parts[0]!] } : undefined;
-}
-
-/**
  * Narrowing on the indexed search columns (matching/search-keys.ts: first family and given part of the first
  * name, birth date): every value is a prefix the record's column must start with. Names narrow only for one
  * exact query name (with several, a record may match any of them; SRCH names may differ anywhere).
@@ -98,11 +81,8 @@ function searchBlock(c: PdqCriteria): SearchBlock | undefined {
 }
 
 async function candidateRecords(xref: CrossReference, c: PdqCriteria): Promise<IdentityRecord[]> {
-  const store = xref.store;
-  const block = hasSearchIndex(store) ? searchBlock(c) : undefined;
-  if (block && hasSearchIndex(store)) return store.searchCandidates(block, SCAN_LIMIT);
-  const keys = queryBlocking(c);
-  return keys ? store.candidates(keys, SCAN_LIMIT) : store.scan(SCAN_LIMIT);
+  const block = searchBlock(c);
+  return block ? xref.store.searchCandidates(block, SCAN_LIMIT) : xref.store.scan(SCAN_LIMIT);
 }
 
 /** Identifier criteria: the persons holding all of them. */

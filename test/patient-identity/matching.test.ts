@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { jaro, jaroWinkler } from '../../src/patient-identity/matching/jaro-winkler';
 import { decide, scorePatients } from '../../src/patient-identity/matching/score';
-import { blockingKeys, matchKeys, recordMatchKeys } from '../../src/patient-identity/matching/blocking';
+import { matchKeys, recordMatchKeys } from '../../src/patient-identity/matching/blocking';
 import { searchColumns } from '../../src/patient-identity/matching/search-keys';
 import { norm } from '../../src/patient-identity/matching/normalise';
 import type { Patient } from '../../src/patient-identity/model';
@@ -66,11 +66,6 @@ describe('Fellegi-Sunter scoring and decisions', () => {
     const s = scorePatients(base, person('Johnson', 'Margaret'));
     expect(s.fields.birth).to.equal('missing');
     expect(s.fields.gender).to.equal('missing');
-  });
-
-  it('blocks on birth year and 3-letter prefixes of family and given names', () => {
-    expect(blockingKeys(base)).to.deep.equal({ birthYear: '1965', nameKeys: ['JOH', 'MAR'] });
-    expect(blockingKeys(person('', ''))).to.deep.equal({ birthYear: undefined, nameKeys: [] });
   });
 
   it('compound keys: a probe meets its twin despite a typo, a swap or a day/month swap, but not a stranger or another birth year', () => {

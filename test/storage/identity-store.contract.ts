@@ -3,7 +3,8 @@
  * person redirects, unmerge, review rows. Runs on every backend through forEachBackend (ports.test.ts).
  */
 import { expect } from 'chai';
-import type { IdentityStore } from '../../src/patient-identity/identity-ports';
+import type { IdentityStore, SearchBlock } from '../../src/patient-identity/identity-ports';
+import { matchKeys } from '../../src/patient-identity/matching/blocking';
 import type { Patient, PatientKey } from '../../src/patient-identity/model';
 import type { Stores } from '../../src/storage/stores';
 import type { OpenStores } from './backends';
@@ -40,24 +41,57 @@ export function identityStoreContract(open: OpenStores): void {
     expect(await store.getRecord({ id: 'a', authority: '9.9' })).to.equal(undefined);
   });
 
-  it('candidates agree on a blocking key and skip merged-away and demographics-less records', async () => {
+  it('candidates and scan skip merged-away and demographics-less records', async () => {
     await store.commit({
       records: [
         { key: k('a'), personId: 'P1', patient: demo('Miller', 'Ann', '19800101'), updated: T },
-        { key: k('b'), personId: 'P2', patient: demo('Jones', 'Bob', '19800505'), updated: T },
+        { key: k('b'), personId: 'P2', patient: demo('Miller', 'Anna', '19800505'), updated: T },
         { key: k('c'), personId: 'P3', patient: demo('Smith', 'Carl', '19990101'), updated: T },
         { key: k('d'), personId: 'P4', updated: T },
       ],
     });
-    const ids = async (keys: { birthYear?: string; nameKeys: string[] }) => (await store.candidates(keys, 10)).map((r) => r.key.id).sort();
-    expect(await ids({ birthYear: '1980', nameKeys: [] })).to.deep.equal(['a', 'b']);
-    expect(await ids({ nameKeys: ['SMI'] })).to.deep.equal(['c']);
-    expect(await ids({ nameKeys: ['CAR'] })).to.deep.equal(['c']);
-    expect(await ids({ nameKeys: [] })).to.deep.equal([]);
+    const ids = async (p: Patient) => (await store.candidates(matchKeys(p), 10)).map((r) => r.key.id).sort();
+    expect(await ids(demo('Miller', 'Ann', '19800303'))).to.deep.equal(['a', 'b']);
+    expect(await store.candidates([], 10)).to.deep.equal([]);
     await store.commit({ merge: { from: k('b'), into: k('a'), time: T } });
-    expect(await ids({ birthYear: '1980', nameKeys: [] })).to.deep.equal(['a']);
+    expect(await ids(demo('Miller', 'Ann', '19800303'))).to.deep.equal(['a']);
     expect((await store.scan(10)).map((r) => r.key.id).sort()).to.deep.equal(['a', 'c']);
     expect(await store.scan(1)).to.have.length(1);
+  });
+
+  it('candidates on compound keys (matchKeys) find a variant of a record and not its neighbours', async () => {
+    await store.commit({
+      records: [
+        { key: k('a'), personId: 'P1', patient: demo('Johnson', 'Margaret', '19650412'), updated: T },
+        { key: k('b'), personId: 'P2', patient: demo('Jones', 'Peter', '19650412'), updated: T },
+        { key: k('c'), personId: 'P3', patient: demo('Johnson', 'Margaret'), updated: T },
+        { key: k('d'), personId: 'P4', patient: demo('Smith', 'Anna', '19650101'), updated: T },
+      ],
+    });
+    const ids = async (p: Patient) => (await store.candidates(matchKeys(p), 10)).map((r) => r.key.id).sort();
+    // Swapped names + day/month swap: the year key; b shares the birth date and family initial (D key);
+    // c has no birth date (M key); d shares nothing.
+    expect(await ids(demo('Margaret', 'Jonhson', '19651204'))).to.deep.equal(['a', 'c']);
+    expect(await ids(demo('Jonson', 'Margaret', '19650412'))).to.deep.equal(['a', 'b', 'c']);
+    expect(await ids(demo('Johnsen', 'Margaret'))).to.deep.equal(['a', 'c']);
+  });
+
+  it('searchCandidates narrows PDQ on name and birth date prefixes, ANDed, merged-away excluded', async () => {
+    await store.commit({
+      records: [
+        { key: k('a'), personId: 'P1', patient: demo('Johnson', 'Margaret', '19650412'), updated: T },
+        { key: k('b'), personId: 'P2', patient: demo('Johnston', 'Mark', '19650412'), updated: T },
+        { key: k('c'), personId: 'P3', patient: demo('Johnson', 'Margaret', '19700101'), updated: T },
+        { key: k('d'), personId: 'P4', updated: T },
+      ],
+    });
+    const ids = async (b: SearchBlock) => (await store.searchCandidates(b, 10)).map((r) => r.key.id).sort();
+    expect(await ids({ family: 'JOHNSON', birth: '19650412' })).to.deep.equal(['a']);
+    expect(await ids({ family: 'JOHNS', birth: '1965' })).to.deep.equal(['a', 'b']);
+    expect(await ids({ given: 'MAR' })).to.deep.equal(['a', 'b', 'c']);
+    expect(await ids({ birth: '1970' })).to.deep.equal(['c']);
+    await store.commit({ merge: { from: k('c'), into: k('a'), time: T } });
+    expect(await ids({ family: 'JOHNSON' })).to.deep.equal(['a']);
   });
 
   it('merge rows redirect persons; members follow redirects; removeMerge restores exactly', async () => {

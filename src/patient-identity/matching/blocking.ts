@@ -2,10 +2,8 @@
  * Blocking keys: only records that share a key are compared (the classic way to keep record linkage
  * sub-quadratic; Christen, "Data Matching", 2012, ch. 4).
  *
- * `blockingKeys` (legacy, kept for the IdentityStore contract): birth year plus 3-letter prefixes of the first
- * family and given name. At 1M identities one birth year alone is ~12,500 records, far too many to score.
- *
- * `matchKeys` / `recordMatchKeys` (compound, used for linking): each key is selective on its own, and the set
+ * `matchKeys` / `recordMatchKeys` are compound keys: each is selective on its own (a birth year alone would be
+ * ~12,500 records at 1M identities, far too many to score), and the set
  * survives the errors clerks make (the planted duplicates of test/patient-identity/population.test.ts):
  * - `Y<year>|<a>|<b>`: birth year + the first letters of family and given name, sorted so a family/given swap
  *   keeps the key. Survives typos after the first letter, swapped names, day/month swaps and one wrong digit
@@ -24,17 +22,8 @@
  * birth year together with a missing birth date on the other side.
  * Pure.
  */
-import type { BlockingKeys } from '../identity-ports';
 import type { Patient } from '../model';
 import { comparable, type Comparable } from './normalise';
-
-export const nameKey = (normalised: string): string | undefined => (normalised.length > 0 ? normalised.slice(0, 3) : undefined);
-
-export function blockingKeys(p: Patient): BlockingKeys {
-  const c = comparable(p);
-  const nameKeys = [nameKey(c.family), nameKey(c.given)].filter((k): k is string => k !== undefined);
-  return { birthYear: c.birth.length >= 4 ? c.birth.slice(0, 4) : undefined, nameKeys: [...new Set(nameKeys)] };
-}
 
 const sortedPair = (a: string, b: string): string => (a <= b ? `${a}|${b}` : `${b}|${a}`);
 

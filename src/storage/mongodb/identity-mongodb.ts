@@ -7,7 +7,6 @@
  */
 import type { ClientSession, Collection, Document } from 'mongodb';
 import type {
-  BlockingKeys,
   IdentityBatch,
   IdentityRecord,
   IdentityStore,
@@ -15,9 +14,11 @@ import type {
   MergeRow,
   ReviewItem,
   ReviewResolution,
+  SearchBlock,
   StoredReview,
 } from '../../patient-identity/identity-ports';
-import { blockingKeys, recordMatchKeys } from '../../patient-identity/matching/blocking';
+import { recordMatchKeys } from '../../patient-identity/matching/blocking';
+import { searchColumns } from '../../patient-identity/matching/search-keys';
 import type { Patient, PatientKey } from '../../patient-identity/model';
 import type { MongoHandle } from './db-mongodb';
 
@@ -29,8 +30,10 @@ interface RecordDoc {
   authority: string;
   personId: string;
   patient?: Patient;
-  birthYear?: string;
-  nameKeys: string[];
+  /** Compound blocking keys (matching/blocking.ts recordMatchKeys). */
+  blockKeys: string[];
+  /** PDQ search columns (matching/search-keys.ts); absent fields are left out. */
+  pdq?: SearchBlock;
   updated: string;
 }
 
@@ -61,6 +64,8 @@ interface DistinctDoc {
   time: string;
 }
 
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const definedOnly = (b: SearchBlock): SearchBlock => Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
 const kOf = (key: PatientKey): string => `${key.authority}|${key.id}`;
 const pairId = (a: PatientKey, b: PatientKey): string => [kOf(a), kOf(b)].sort().join(' ');
 /** Review rows naming the pair in either order. */
@@ -93,8 +98,10 @@ export async function ensureIdentityIndexes(h: Pick<MongoHandle, 'db'>): Promise
   const records = h.db.collection<RecordDoc>('identity_records');
   await records.createIndexes([
     { key: { personId: 1 }, name: 'person' },
-    { key: { birthYear: 1 }, name: 'birth_year', partialFilterExpression: { birthYear: { $exists: true } } },
-    { key: { nameKeys: 1 }, name: 'name_keys' },
+    { key: { blockKeys: 1 }, name: 'block_keys' },
+    { key: { 'pdq.family': 1, 'pdq.birth': 1 }, name: 'pdq_family', partialFilterExpression: { 'pdq.family': { $exists: true } } },
+    { key: { 'pdq.given': 1, 'pdq.birth': 1 }, name: 'pdq_given', partialFilterExpression: { 'pdq.given': { $exists: true } } },
+    { key: { 'pdq.birth': 1, 'pdq.family': 1 }, name: 'pdq_birth', partialFilterExpression: { 'pdq.birth': { $exists: true } } },
   ]);
   // A person is redirected by at most one merge, so that person resolution is a simple chain.
   await h.db.collection<MergeDoc>('identity_merges').createIndexes([
@@ -152,19 +159,15 @@ export class MongoIdentityStore implements IdentityStore {
   }
 
   private async putRecord(r: IdentityRecord, session: ClientSession): Promise<void> {
-    const b: BlockingKeys = r.patient ? blockingKeys(r.patient) : { nameKeys: [] };
-    // Legacy 3-letter keys and the compound match keys (matching/blocking.ts) share one multikey index: their
-    // forms cannot collide (compound keys start with Y, D, N or M and contain '|').
-    const compound = r.patient ? recordMatchKeys(r.patient).filter((x): x is string => !!x) : [];
     const doc: RecordDoc = {
       _id: kOf(r.key),
       id: r.key.id,
       authority: r.key.authority,
       personId: r.personId,
-      nameKeys: [...new Set([...b.nameKeys, ...compound])],
+      blockKeys: r.patient ? recordMatchKeys(r.patient).filter((x): x is string => !!x) : [],
       updated: r.updated,
       ...(r.patient ? { patient: r.patient } : {}),
-      ...(b.birthYear ? { birthYear: b.birthYear } : {}),
+      ...(r.patient ? { pdq: definedOnly(searchColumns(r.patient)) } : {}),
     };
     // A revise replaces the whole record (demographics and link), as the SQLite upsert does.
     await this.records.replaceOne({ _id: doc._id }, doc, { upsert: true, session });
@@ -238,12 +241,20 @@ export class MongoIdentityStore implements IdentityStore {
     return docs.map(toRecord);
   }
 
-  async candidates(keys: BlockingKeys, limit: number): Promise<IdentityRecord[]> {
-    const or: Document[] = [];
-    if (keys.birthYear) or.push({ birthYear: keys.birthYear });
-    if (keys.nameKeys.length > 0) or.push({ nameKeys: { $in: [...keys.nameKeys] } });
-    if (or.length === 0) return [];
-    return this.active({ $or: or }, limit);
+  async candidates(keys: readonly string[], limit: number): Promise<IdentityRecord[]> {
+    if (keys.length === 0) return [];
+    return this.active({ blockKeys: { $in: [...keys] } }, limit);
+  }
+
+  /** Prefix matches on the indexed search columns (anchored regexes use the index); a full birth date is equality. */
+  async searchCandidates(block: SearchBlock, limit: number): Promise<IdentityRecord[]> {
+    const filter: Document = {};
+    for (const field of ['family', 'given', 'birth'] as const) {
+      const value = block[field];
+      if (!value) continue;
+      filter[`pdq.${field}`] = field === 'birth' && value.length >= 8 ? value.slice(0, 8) : { $regex: `^${escapeRegExp(value)}` };
+    }
+    return this.active(filter, limit);
   }
 
   async scan(limit: number): Promise<IdentityRecord[]> {

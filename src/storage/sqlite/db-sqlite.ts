@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { likeToRegExp } from '../like-pattern';
-import { IDENTITY_SCHEMA_SQL, IDENTITY_SEARCH_SQL, REVIEW_SCHEMA_SQL } from './identity-sqlite';
+import { DROP_COARSE_BLOCKING_SQL, IDENTITY_SCHEMA_SQL, IDENTITY_SEARCH_SQL, REVIEW_SCHEMA_SQL } from './identity-sqlite';
 
 export type Db = Database.Database;
 
@@ -98,6 +98,8 @@ const migrations: readonly string[] = [
   IDENTITY_SEARCH_SQL,
   // Migration 5: review decisions and distinct pairs (the review queue, src/patient-identity/review-queue.ts).
   REVIEW_SCHEMA_SQL,
+  // Migration 6: drop the indexes of the coarse blocking keys nothing reads any more.
+  DROP_COARSE_BLOCKING_SQL,
 ];
 
 export const schemaVersion = migrations.length;

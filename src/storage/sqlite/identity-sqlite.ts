@@ -5,18 +5,18 @@
  */
 import type Database from 'better-sqlite3';
 import type {
-  BlockingKeys,
   IdentityBatch,
   IdentityRecord,
   IdentityStore,
+  SearchBlock,
   MergeRow,
   ReviewItem,
   ReviewResolution,
   StoredReview,
 } from '../../patient-identity/identity-ports';
 import type { Patient, PatientKey } from '../../patient-identity/model';
-import { blockingKeys, recordMatchKeys } from '../../patient-identity/matching/blocking';
-import { searchColumns, type SearchBlock, type SearchIndex } from '../../patient-identity/matching/search-keys';
+import { recordMatchKeys } from '../../patient-identity/matching/blocking';
+import { searchColumns } from '../../patient-identity/matching/search-keys';
 
 export const IDENTITY_SCHEMA_SQL = `
   CREATE TABLE identity_records (
@@ -72,6 +72,16 @@ export const REVIEW_SCHEMA_SQL = `
     time TEXT NOT NULL,
     PRIMARY KEY (a_id, a_authority, b_id, b_authority)
   );
+`;
+
+/**
+ * Migration 6: the first blocking keys (birth year, 3-letter name prefixes; migration 1) are no longer written
+ * or read: the compound keys of migration 4 replaced them. Their columns stay (NULL in new rows); the indexes go.
+ */
+export const DROP_COARSE_BLOCKING_SQL = `
+  DROP INDEX identity_records_birth;
+  DROP INDEX identity_records_name1;
+  DROP INDEX identity_records_name2;
 `;
 
 /** A pair in its stored order (smaller `authority`, then `id`, first), so (a, b) and (b, a) are one row. */
@@ -174,14 +184,13 @@ function routeKeys(keys: readonly string[]): [readonly string[], string[]][] {
   const tag = (k: string) => (k.includes('|') ? k[0] : '');
   const of = (...tags: string[]) => keys.filter((k) => tags.includes(tag(k)));
   return [
-    [['name_key1', 'name_key2'], of('')],
     [['block_key1'], of('Y')],
     [['block_key2', 'block_key3'], of('N', 'M')],
     [['block_key4'], of('D')],
   ];
 }
 
-export class SqliteIdentityStore implements IdentityStore, SearchIndex {
+export class SqliteIdentityStore implements IdentityStore {
   /** Prepared once per SQL text: better-sqlite3 prepare costs tens of µs, a PIX query needs three statements. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -221,13 +230,12 @@ export class SqliteIdentityStore implements IdentityStore, SearchIndex {
 
   async commit(batch: IdentityBatch): Promise<void> {
     const put = this.stmt(
-      `INSERT INTO identity_records (id, authority, person_id, demographics, birth_year, name_key1, name_key2, updated,
+      `INSERT INTO identity_records (id, authority, person_id, demographics, updated,
          block_key1, block_key2, block_key3, block_key4, pdq_family, pdq_given, pdq_birth)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id, authority) DO UPDATE SET person_id = excluded.person_id, demographics = excluded.demographics,
-         birth_year = excluded.birth_year, name_key1 = excluded.name_key1, name_key2 = excluded.name_key2, updated = excluded.updated,
-         block_key1 = excluded.block_key1, block_key2 = excluded.block_key2, block_key3 = excluded.block_key3, block_key4 = excluded.block_key4,
-         pdq_family = excluded.pdq_family,
+         updated = excluded.updated, block_key1 = excluded.block_key1, block_key2 = excluded.block_key2,
+         block_key3 = excluded.block_key3, block_key4 = excluded.block_key4, pdq_family = excluded.pdq_family,
          pdq_given = excluded.pdq_given, pdq_birth = excluded.pdq_birth`,
     );
     const review = this.stmt(
@@ -242,10 +250,9 @@ export class SqliteIdentityStore implements IdentityStore, SearchIndex {
     this.db
       .transaction(() => {
         for (const r of batch.records ?? []) {
-          const b: BlockingKeys = r.patient ? blockingKeys(r.patient) : { nameKeys: [] };
           const json = r.patient ? JSON.stringify(r.patient) : null;
           const search = r.patient ? searchValues(r.patient) : [null, null, null, null, null, null, null];
-          put.run(r.key.id, r.key.authority, r.personId, json, b.birthYear ?? null, b.nameKeys[0] ?? null, b.nameKeys[1] ?? null, r.updated, ...search);
+          put.run(r.key.id, r.key.authority, r.personId, json, r.updated, ...search);
         }
         for (const v of batch.reviews ?? []) review.run(v.key.id, v.key.authority, v.candidate.id, v.candidate.authority, v.score, v.time);
         const m = batch.merge;
@@ -279,16 +286,11 @@ export class SqliteIdentityStore implements IdentityStore, SearchIndex {
     return rows.map(toRecord);
   }
 
-  async candidates(keys: BlockingKeys, limit: number): Promise<IdentityRecord[]> {
-    // Each key is looked up only in the columns that can hold its kind (matching/blocking.ts): 3-letter
-    // prefixes in name_key1/2, compound keys by their tag. Fewer index probes than every key × every column.
+  async candidates(keys: readonly string[], limit: number): Promise<IdentityRecord[]> {
+    // Each key is looked up only in the columns that can hold its kind (matching/blocking.ts tags).
     const terms: string[] = [];
     const args: string[] = [];
-    if (keys.birthYear) {
-      terms.push('r.birth_year = ?');
-      args.push(keys.birthYear);
-    }
-    for (const [columns, list] of routeKeys(keys.nameKeys)) {
+    for (const [columns, list] of routeKeys(keys)) {
       if (list.length === 0) continue;
       const marks = list.map(() => '?').join(',');
       for (const c of columns) {
