@@ -33,6 +33,8 @@ export interface LoadResult {
   readonly p99: number;
   readonly p999: number;
   readonly max: number;
+  /** CPU used by this load generator over the phase, in % of one core (near 100: the generator limits the result). */
+  readonly clientCpuPct?: number;
 }
 
 export type RequestFactory = (i: number) => { path: string; body: string; headers: Record<string, string> };
@@ -106,10 +108,12 @@ export async function closedLoop(o: {
 /**
  * Open loop: requests scheduled at a fixed rate; latency counts from the scheduled time.
  *
- * `warmConnections` (default 0, the historical behaviour): open that many keep-alive connections before the
- * clock starts and rotate over them (FIFO). With a cold agent the first requests each open a new mutual-TLS
- * connection while earlier handshakes are still running, up to maxInFlight of them in the first second, and
- * that burst of server-side handshakes makes the phase's p99 (B9 measures connection churn separately).
+ * `warmConnections` (default: maxInFlight): open that many keep-alive connections before the clock starts and
+ * rotate over them (FIFO). The targets are stated for mutual-TLS keep-alive (performance.md §5.3); B9 measures
+ * connection churn separately. With a cold agent (0) the first requests each open a new mutual-TLS connection
+ * while earlier handshakes are still running, and any later stall that lifts the number in flight above the
+ * warm pool opens more: each server-side handshake costs 2–4 CPU-ms, so one burst sets the phase's p99
+ * (session 3: this, not the server's steady state, was most of the open-loop tails recorded before).
  */
 export async function openLoop(o: {
   url: string;
@@ -122,12 +126,13 @@ export async function openLoop(o: {
   warmConnections?: number;
 }): Promise<LoadResult> {
   const url = new URL(o.url);
-  const warm = Math.min(o.warmConnections ?? 0, o.maxInFlight);
+  const warm = Math.min(o.warmConnections ?? o.maxInFlight, o.maxInFlight);
   const agent = new https.Agent({ keepAlive: true, maxSockets: o.maxInFlight, scheduling: warm > 0 ? 'fifo' : 'lifo' });
   // Concurrent requests force one connection each; their answers are not measured.
   if (warm > 0) await Promise.all(Array.from({ length: warm }, (_, i) => send(agent, url, o.tls, o.make(i)).catch(() => undefined)));
   const samples: Sample[] = [];
   const total = Math.floor(o.rate * o.seconds);
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -143,5 +148,7 @@ export async function openLoop(o: {
   }
   await Promise.all(pending);
   agent.destroy();
-  return summarise(samples, (performance.now() - start) / 1000);
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { ...summarise(samples, seconds), clientCpuPct: (cpu.user + cpu.system) / 10 / (seconds * 1000) };
 }

@@ -22,6 +22,8 @@ export interface Config {
   readonly adminHost: string;
   readonly dataDir: string;
   readonly mongodbUri?: string;
+  /** Embedded store: WAL checkpoints on a worker thread ('background', default) or in the COMMIT ('foreground'). */
+  readonly sqliteCheckpoint: 'background' | 'foreground';
   /** Absent → a development PKI is created under `<dataDir>/pki/`. */
   readonly tls?: TlsFiles;
   readonly logLevel: LogLevel;
@@ -99,6 +101,7 @@ const EnvSchema = z.object({
   PORT: optional(port),
   ADMIN_PORT: optional(port),
   DATA_DIR: optional(path),
+  SQLITE_CHECKPOINT: optional(z.enum(['background', 'foreground'])),
   MONGODB_URI: optional(z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI')),
   TLS_CA: optional(path),
   TLS_CERT: optional(path),
@@ -203,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: ReadConfigFile = re
     adminHost: '127.0.0.1',
     dataDir: e.DATA_DIR ?? './data',
     mongodbUri: e.MONGODB_URI,
+    sqliteCheckpoint: e.SQLITE_CHECKPOINT ?? 'background',
     tls: tlsFiles(e),
     logLevel: e.LOG_LEVEL ?? 'info',
     patientIdCheck: e.PATIENT_ID_CHECK ?? 'on',
