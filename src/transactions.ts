@@ -8,6 +8,7 @@ import type { RegistryErrorEntry } from './errors';
 import type { Actor } from './errors/codes';
 import type { SoapRequest } from './soap/read-request';
 import type { MtomPart } from './soap/mtom-write';
+import type { BodyParts } from './soap/write-response';
 import type { Stores } from './storage/stores';
 import type { StoredBlob } from './repository/ports';
 import type { AffinityDomain } from './metadata/affinity-domain';
@@ -57,15 +58,24 @@ export interface HandlerContext {
   readonly log: Logger;
 }
 
-/** A handler's answer: the SOAP Body content (one element, as XML text) and MTOM parts if any. */
-export interface HandlerResult {
-  readonly body: string;
+/**
+ * A handler's answer: the SOAP Body content (one element, as XML text, or as BodyParts whose concatenation is
+ * that text: soap/write-response.ts) and MTOM parts if any.
+ */
+export interface HandlerResult<B extends string | BodyParts = string> {
+  readonly body: B;
   readonly parts?: readonly MtomPart[];
   /** For the request log: how many objects/documents were involved. */
   readonly count?: number;
+  /**
+   * Work that must not delay the answer (a cache write such as keeping ebRIM forms): run once the reply has
+   * been handed to the socket. Never awaited; it reports its own failures.
+   */
+  readonly afterReply?: () => void;
 }
 
-export type Handler = (req: SoapRequest<StoredBlob>, deps: Deps, ctx: HandlerContext) => Promise<HandlerResult>;
+/** `B`: what the Body comes as; `string` unless the handler streams parts (ITI-18/51 answers). */
+export type Handler<B extends string | BodyParts = string> = (req: SoapRequest<StoredBlob>, deps: Deps, ctx: HandlerContext) => Promise<HandlerResult<B>>;
 
 export interface TransactionDef {
   readonly id: TransactionId;
@@ -75,7 +85,7 @@ export interface TransactionDef {
   readonly actor: Actor | 'pix' | 'pdq';
   /** Whether requests may carry MTOM attachments (stored as pending blobs as they stream in). */
   readonly acceptsAttachments: boolean;
-  readonly handler?: Handler;
+  readonly handler?: Handler<string | BodyParts>;
   /** Turns XDS errors into this transaction's Body (RegistryResponse, AdhocQueryResponse, ...). */
   readonly errorBody?: (errors: readonly RegistryErrorEntry[]) => string;
 }

@@ -13,7 +13,7 @@
  * later opens it with its own FULL setting). One fsync per submission (~8 ms on this VM) would make the
  * S dataset take 15 minutes; the data written is identical.
  */
-import { statSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb } from '../../src/storage/sqlite/db-sqlite';
 import { SqliteRegistryStore } from '../../src/storage/sqlite/registry-sqlite';
@@ -33,7 +33,11 @@ export interface DatasetPicks {
   readonly docIds: readonly string[];
   /** Up to 100 Approved entryUUIDs of one patient per group (GetDocuments must stay within one patient). */
   readonly docGroups: readonly (readonly string[])[];
-  /** Patients that have at least one Folder. */
+  /**
+   * Patients that have at least one Folder: a uniform sample of all of them. (The first 500 were taken before:
+   * heavy patients come first, so at M they were 100 of the 500 picks, 20% of the FindFolders requests each
+   * answering 100–200 folders, against 0.3% of folder-holding patients: that, not the plan, set the M tail.)
+   */
   readonly folderPatients: readonly string[];
   /** entryUUIDs of entries that were replaced or appended to (GetRelatedDocuments has something to find). */
   readonly relatedDocIds: readonly string[];
@@ -50,6 +54,22 @@ export interface DatasetInfo {
   readonly buildSeconds: number;
   readonly storeMB: number;
   readonly picks: DatasetPicks;
+  /** True when an existing dataset in dataDir (same size, seed and statistics choice) was used as it was. */
+  readonly reused: boolean;
+}
+
+/** Size of a sampled pick list (reservoir sampling, Algorithm R). */
+const PICKS = 500;
+
+/** Written next to the store once a build finished: its presence means the dataset in the folder is complete. */
+const MARKER = 'b4-dataset.json';
+
+function reusable(dataDir: string, docs: number, seed: number, keepStats: boolean): DatasetInfo | undefined {
+  const marker = join(dataDir, MARKER);
+  if (!existsSync(marker)) return undefined;
+  const info = JSON.parse(readFileSync(marker, 'utf8')) as DatasetInfo & { readonly docs: number; readonly keepStats: boolean };
+  if (info.docs !== docs || info.seed !== seed || info.keepStats !== keepStats) return undefined;
+  return { ...info, storeMB: storeMB(dataDir), reused: true };
 }
 
 /** Entries per patient: heavy ones first, then lognormal counts scaled to the wanted total. */
@@ -127,6 +147,8 @@ function storeMB(dataDir: string): number {
  */
 export async function buildDataset(o: { dataDir: string; docs: number; seed?: number; keepStats?: boolean; progress?: (line: string) => void }): Promise<DatasetInfo> {
   const seed = o.seed ?? 42;
+  const existing = reusable(o.dataDir, o.docs, seed, o.keepStats === true);
+  if (existing) return existing;
   const r = new Rng(seed);
   const t = entryTables();
   const counts = planCounts(r, o.docs);
@@ -148,6 +170,13 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
   const docIds: string[] = [];
   const docGroups: string[][] = [];
   const relatedDocIds: string[] = [];
+  // A PRNG of its own for sampling: the dataset itself stays what the seed made it.
+  const picker = new Rng(seed ^ 0x5eed);
+  const sample = (into: string[], value: string, seen: number) => {
+    const j = into.length < PICKS ? into.length : picker.int(seen);
+    if (j < PICKS) into[j] = value;
+  };
+  let folderHolders = 0;
   const t0 = performance.now();
   for (let p = 0; p < counts.length; p++) {
     await patients.add(parseCx(patientCx(p))!);
@@ -165,7 +194,7 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
       if (c.ss % 10_000 === 0) o.progress?.(`dataset: ${c.doc} entries, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
     if (counts[p] === 10 && tenEntryPatients.length < 500) tenEntryPatients.push(patientCx(p));
-    if (c.folder > folders0 && folderPatients.length < 500) folderPatients.push(patientCx(p));
+    if (c.folder > folders0) sample(folderPatients, patientCx(p), ++folderHolders);
     if (docIds.length < 5000 && p % 2 === 1) docIds.push(...earlier.slice(0, 2));
     if (earlier.length >= 100 && docGroups.length < 50) docGroups.push(earlier.slice(0, 100));
   }
@@ -173,7 +202,7 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
   if (!o.keepStats) db.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;');
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return {
+  const info: DatasetInfo = {
     seed,
     patients: counts.length,
     documentEntries: c.doc,
@@ -184,5 +213,8 @@ export async function buildDataset(o: { dataDir: string; docs: number; seed?: nu
     buildSeconds: (performance.now() - t0) / 1000,
     storeMB: storeMB(o.dataDir),
     picks: { tenEntryPatients, heavyPatient: patientCx(0), heavyEntries: counts[0]!, docIds, docGroups, folderPatients, relatedDocIds: relatedDocIds.slice(0, 2000) },
+    reused: false,
   };
+  writeFileSync(join(o.dataDir, MARKER), JSON.stringify({ ...info, docs: o.docs, keepStats: o.keepStats === true }));
+  return info;
 }

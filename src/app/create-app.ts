@@ -58,6 +58,7 @@ function send(ctx: Koa.Context, reply: SoapReply): void {
   ctx.status = reply.status;
   ctx.set('Content-Type', reply.contentType);
   ctx.body = reply.body;
+  if (reply.length !== undefined) ctx.length = reply.length; // a streamed answer of known size keeps Content-Length
 }
 
 /** Requests in progress in this app (one per listener; not a module singleton). */

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { SoapFaultError, XdsError, defaultInternalCode } from '../errors';
 import { readSoapRequest, type SoapRequest } from '../soap/read-request';
-import { SOAP12_CONTENT_TYPE, soapEnvelope, soapFault } from '../soap/write-response';
+import { SOAP12_CONTENT_TYPE, bodyBuffer, bodyByteLength, bodyStream, soapEnvelope, soapFault, type BodyParts } from '../soap/write-response';
 import { writeMtom } from '../soap/mtom-write';
 import { outOfResourcesOfRead } from '../repository/out-of-resources';
 import type { StoredBlob } from '../repository/ports';
@@ -18,7 +18,12 @@ import { findTransaction, type Deps, type NodeIdentity, type TransactionDef } fr
 export interface SoapReply {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string | Readable;
+  readonly body: string | Buffer | Readable;
+  /**
+   * Bytes of a Readable body when known before sending (an envelope written from BodyParts), for
+   * Content-Length; absent for a string or Buffer (their length is plain) and for MTOM (streamed, chunked).
+   */
+  readonly length?: number;
   /** For the request log and metrics. */
   readonly transaction?: string;
   readonly action?: string;
@@ -72,6 +77,41 @@ function internalReply(err: unknown, def: TransactionDef | undefined, req: SoapR
   return { ...faultReply(fault, deps, req.messageId), ...meta };
 }
 
+/** Up to this size an answer written from parts goes out as one Buffer; above it, streamed in chunks. */
+const ONE_BUFFER_MAX = 1024 * 1024;
+
+/**
+ * An envelope from BodyParts, never joined into one string (write-response.ts): one Buffer when small (one
+ * socket write, Content-Length), otherwise a stream of 64 KiB chunks produced as the socket drains.
+ */
+function partsBody(envelope: BodyParts): { body: Buffer | Readable; length: number } {
+  const length = bodyByteLength(envelope);
+  return { body: length <= ONE_BUFFER_MAX ? bodyBuffer(envelope, length) : bodyStream(envelope), length };
+}
+
+/**
+ * Runs `after` once the reply body has been handed to the socket: a stream when it has been read to its end
+ * (or destroyed, the client gone); a string or Buffer on the next turn, by when Koa has written it whole.
+ */
+function runAfterReply(body: SoapReply['body'], after: () => void, log: Logger): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    try {
+      after();
+    } catch (err) {
+      log.warn({ err }, 'work after the reply failed');
+    }
+  };
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    setImmediate(run);
+    return;
+  }
+  body.once('end', run);
+  body.once('close', run);
+}
+
 async function dispatch(o: SoapEndpointOptions, req: SoapRequest<StoredBlob>, peer: NodeIdentity, log: Logger): Promise<SoapReply> {
   const { deps } = o;
   const def = findTransaction(o.table, o.endpoint, req.action);
@@ -84,11 +124,17 @@ async function dispatch(o: SoapEndpointOptions, req: SoapRequest<StoredBlob>, pe
     const result = await def.handler(req, deps, { peer, messageId: req.messageId, log });
     const envelope = soapEnvelope({ action: def.replyAction, relatesTo: req.messageId, messageId: deps.newUuid(), body: result.body });
     const base = { ...meta, status: 200, outcome: 'success' as const, count: result.count };
+    let reply: SoapReply;
     if (result.parts && result.parts.length > 0) {
       const mtom = writeMtom(envelope, result.parts);
-      return { ...base, contentType: mtom.contentType, body: mtom.body };
+      reply = { ...base, contentType: mtom.contentType, body: mtom.body };
+    } else if (typeof envelope === 'string') {
+      reply = { ...base, contentType: SOAP12_CONTENT_TYPE, body: envelope };
+    } else {
+      reply = { ...base, contentType: SOAP12_CONTENT_TYPE, ...partsBody(envelope) };
     }
-    return { ...base, contentType: SOAP12_CONTENT_TYPE, body: envelope };
+    if (result.afterReply) runAfterReply(reply.body, result.afterReply, log);
+    return reply;
   } catch (err) {
     if (err instanceof XdsError && def?.errorBody) {
       const envelope = soapEnvelope({ action: def.replyAction, relatesTo: req.messageId, messageId: deps.newUuid(), body: def.errorBody(err.errors) });

@@ -175,5 +175,25 @@ export function completeStoredEbrim(kind: RegistryObject['kind'], stored: string
   return stored.slice(0, at) + attr('home', home) + stored.slice(at, st) + statusAttr(status) + stored.slice(st);
 }
 
+/**
+ * completeStoredEbrim as pieces appended to `out` (slices of the stored form, no copy): a LeafClass answer is
+ * written piece by piece (soap/write-response.ts BodyParts) and never joined.
+ */
+export function completeStoredEbrimParts(
+  kind: RegistryObject['kind'],
+  stored: string,
+  home: string | undefined,
+  status: AvailabilityStatus | undefined,
+  out: string[],
+): void {
+  const at = stored.indexOf(OBJECT_TYPE_ATTR);
+  if (kind !== 'Association') {
+    out.push(stored.slice(0, at), attr('home', home) + statusAttr(status), stored.slice(at));
+    return;
+  }
+  const st = stored.indexOf(ASSOCIATION_TYPE_ATTR, at);
+  out.push(stored.slice(0, at), attr('home', home), stored.slice(at, st), statusAttr(status), stored.slice(st));
+}
+
 /** ObjectRef for returnType=ObjectRef query results (ebRS 3.0 §6.3; ITI TF-2a §3.18.4.1.2.6). */
 export const writeObjectRef = (id: string, home?: string): string => `<rim:ObjectRef id="${esc(id)}"${attr('home', home)}/>`;

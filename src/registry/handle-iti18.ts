@@ -6,9 +6,10 @@
  */
 import { XdsError, type RegistryErrorEntry } from '../errors';
 import { readAdhocQueryRequest, type AdhocQueryRequest } from '../ebxml/read-adhoc-query';
-import { completeStoredEbrim, writeObjectRef, writeRegistryObject, writeStoredEbrim } from '../ebxml/write-registry-object';
+import { completeStoredEbrimParts, writeObjectRef, writeRegistryObject, writeStoredEbrim } from '../ebxml/write-registry-object';
 import { writeAdhocQueryResponse } from '../ebxml/write-registry-response';
 import type { RegistryObject } from '../metadata/model';
+import type { BodyParts } from '../soap/write-response';
 import type { Deps, Handler, HandlerContext, TransactionId } from '../transactions';
 import { storedEbrimOf, type EbrimToKeep } from './ports';
 import {
@@ -34,28 +35,38 @@ const homeOf = (req: AdhocQueryRequest): string | undefined => req.home ?? req.p
  * LeafClass: the ebRIM form the store keeps for the object, completed with home and the current status. An
  * object the store returned without one gets it made now (same bytes as writeRegistryObject, test/storage/
  * stored-ebrim.test.ts) and listed in `keep` for the store; objects that are not the store's own (copies)
- * are serialised as they are.
+ * are serialised as they are. Appends pieces to `out`.
  */
-function leafClassXml(o: RegistryObject, home: string | undefined, keep: EbrimToKeep[]): string {
+function leafClassParts(o: RegistryObject, home: string | undefined, keep: EbrimToKeep[], out: string[]): void {
   let stored = storedEbrimOf(o);
-  if (stored === undefined) return writeRegistryObject(home === undefined ? o : { ...o, home });
+  if (stored === undefined) {
+    out.push(writeRegistryObject(home === undefined ? o : { ...o, home }));
+    return;
+  }
   if (stored === null) {
     stored = writeStoredEbrim(o);
     keep.push({ object: o, ebrim: stored });
   }
-  return completeStoredEbrim(o.kind, stored, home ?? o.home, o.availabilityStatus);
+  completeStoredEbrimParts(o.kind, stored, home ?? o.home, o.availabilityStatus, out);
 }
 
+/** Stands for the object list in the response template; never in a Success answer otherwise (no errors). */
+const OBJECTS_HERE = '\u0000';
+
 /**
- * Built with `+=`, not join(''): join copies a 1,000-entry LeafClass (6 MB) into a flat string that the reply
- * path copies again when it flattens the envelope around it; a rope is copied once, when the reply is encoded.
+ * The AdhocQueryResponse as pieces: the template around the object list, and each object's pieces. Neither
+ * joined nor concatenated: the reply path packs them into socket-sized buffers (soap/write-response.ts).
  */
-function objectsXml(objects: readonly RegistryObject[], req: AdhocQueryRequest, keep: EbrimToKeep[]): string {
+function successBody(objects: readonly RegistryObject[], req: AdhocQueryRequest, keep: EbrimToKeep[]): string | BodyParts {
+  if (objects.length === 0) return writeAdhocQueryResponse({ status: 'Success', objectsXml: '', errors: [] });
+  const template = writeAdhocQueryResponse({ status: 'Success', objectsXml: OBJECTS_HERE, errors: [] });
+  const at = template.indexOf(OBJECTS_HERE);
   const home = homeOf(req);
-  let s = '';
-  if (req.returnType === 'ObjectRef') for (let i = 0; i < objects.length; i++) s += writeObjectRef(objects[i]!.id, home);
-  else for (let i = 0; i < objects.length; i++) s += leafClassXml(objects[i]!, home, keep);
-  return s;
+  const out: string[] = [template.slice(0, at)];
+  if (req.returnType === 'ObjectRef') for (let i = 0; i < objects.length; i++) out.push(writeObjectRef(objects[i]!.id, home));
+  else for (let i = 0; i < objects.length; i++) leafClassParts(objects[i]!, home, keep, out);
+  out.push(template.slice(at + OBJECTS_HERE.length));
+  return out;
 }
 
 async function audit(
@@ -80,7 +91,7 @@ async function audit(
   });
 }
 
-function storedQueryHandler(tx: TransactionId | 'ITI-51', queries: ReadonlyMap<string, StoredQueryDef>): Handler {
+function storedQueryHandler(tx: TransactionId | 'ITI-51', queries: ReadonlyMap<string, StoredQueryDef>): Handler<string | BodyParts> {
   return async (soap, deps, ctx) => {
     let req: AdhocQueryRequest | undefined;
     try {
@@ -89,14 +100,15 @@ function storedQueryHandler(tx: TransactionId | 'ITI-51', queries: ReadonlyMap<s
       const storedEbrim = req.returnType === 'LeafClass';
       const result = await runStoredQuery(queries, req, { store: deps.stores.registry, patients: deps.stores.patients, limit, storedEbrim });
       const keep: EbrimToKeep[] = [];
-      const body = writeAdhocQueryResponse({ status: 'Success', objectsXml: objectsXml(result.objects, req, keep), errors: [] });
-      // Not awaited: the answer does not depend on it; the store writes the forms after this turn.
-      if (keep.length > 0) {
-        deps.stores.registry.keepStoredEbrim(keep).catch((err: unknown) => ctx.log.warn({ err }, 'keeping stored ebRIM failed'));
-      }
+      const body = successBody(result.objects, req, keep);
       await audit(deps, ctx, tx, req, 0);
       ctx.log.info({ query: result.query.name, returnType: req.returnType, count: result.objects.length }, 'stored query');
-      return { body, count: result.objects.length };
+      if (keep.length === 0) return { body, count: result.objects.length };
+      // After the reply: writing 1,000 forms (≈ 6 MB of row updates) while the answer streams would delay it.
+      const afterReply = () => {
+        deps.stores.registry.keepStoredEbrim(keep).catch((err: unknown) => ctx.log.warn({ err }, 'keeping stored ebRIM failed'));
+      };
+      return { body, count: result.objects.length, afterReply };
     } catch (e) {
       await audit(deps, ctx, tx, req, e instanceof XdsError ? 4 : 8).catch((auditError: unknown) =>
         ctx.log.error({ err: auditError }, 'audit of a failed stored query failed'),
@@ -106,7 +118,7 @@ function storedQueryHandler(tx: TransactionId | 'ITI-51', queries: ReadonlyMap<s
   };
 }
 
-export const handleIti18: Handler = storedQueryHandler('ITI-18', ITI18_QUERIES);
+export const handleIti18: Handler<string | BodyParts> = storedQueryHandler('ITI-18', ITI18_QUERIES);
 
 /** ITI-51: same message, the multi-patient query table (needs its own transaction row, see README). */
-export const handleIti51: Handler = storedQueryHandler('ITI-51', ITI51_QUERIES);
+export const handleIti51: Handler<string | BodyParts> = storedQueryHandler('ITI-51', ITI51_QUERIES);

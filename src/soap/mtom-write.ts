@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { hrefFromContentId } from './media-type';
 import { escapeXml } from './xml';
 import { XOP_NS } from './namespaces';
+import { bodyStream, type BodyParts } from './write-response';
 
 export interface MtomPart {
   readonly contentId: string;
@@ -28,14 +29,15 @@ function headerValue(v: string): string {
   return v;
 }
 
-async function* body(boundary: string, rootId: string, envelopeXml: string, parts: readonly MtomPart[]): AsyncGenerator<Buffer> {
+async function* body(boundary: string, rootId: string, envelopeXml: string | BodyParts, parts: readonly MtomPart[]): AsyncGenerator<Buffer> {
   yield Buffer.from(
     `--${boundary}${CRLF}` +
       `Content-Type: application/xop+xml; charset=UTF-8; type="application/soap+xml"${CRLF}` +
       `Content-Transfer-Encoding: binary${CRLF}` +
       `Content-ID: <${rootId}>${CRLF}${CRLF}`,
   );
-  yield Buffer.from(envelopeXml, 'utf8');
+  if (typeof envelopeXml === 'string') yield Buffer.from(envelopeXml, 'utf8');
+  else for await (const chunk of bodyStream(envelopeXml)) yield chunk as Buffer;
   for (const p of parts) {
     yield Buffer.from(
       `${CRLF}--${boundary}${CRLF}` +
@@ -49,7 +51,7 @@ async function* body(boundary: string, rootId: string, envelopeXml: string, part
   yield Buffer.from(`${CRLF}--${boundary}--${CRLF}`);
 }
 
-export function writeMtom(envelopeXml: string, parts: readonly MtomPart[]): { contentType: string; body: Readable } {
+export function writeMtom(envelopeXml: string | BodyParts, parts: readonly MtomPart[]): { contentType: string; body: Readable } {
   const id = randomUUID().replace(/-/g, '');
   // 128 random bits: the chance that a document contains the delimiter is negligible (RFC 2046 §5.1.1).
   const boundary = `MIMEBoundary_${id}`;

@@ -13,6 +13,9 @@ import { childOf, childrenOf, parseXml, type XmlElement } from '../../src/soap/x
 import { NS, SoapAction } from '../../src/ebxml/vocabulary';
 import { implementedTransactions } from '../../src/app/transaction-table';
 import type { Deps, Handler, HandlerContext } from '../../src/transactions';
+import { bodyText, type BodyParts } from '../../src/soap/write-response';
+import { writeRegistryObject } from '../../src/ebxml/write-registry-object';
+import { storedEbrimOf } from '../../src/registry/ports';
 import { validateXmlMany } from '../support/schema';
 import { postSoap, soapRequest, startTestServer } from '../support/server';
 import { newPatient, singleDoc } from '../support/iti42';
@@ -74,10 +77,10 @@ describe('ITI-18 handler', () => {
   after(() => seeded.close());
 
   /** Runs the handler; an XdsError becomes the error body as the endpoint would write it. */
-  async function call(xml: string, o: { handler?: Handler; max?: number } = {}): Promise<Parsed> {
+  async function call(xml: string, o: { handler?: Handler<string | BodyParts>; max?: number } = {}): Promise<Parsed> {
     let body: string;
     try {
-      body = (await (o.handler ?? handleIti18)(soapOf(xml), depsFor(seeded, o.max), ctx)).body;
+      body = bodyText((await (o.handler ?? handleIti18)(soapOf(xml), depsFor(seeded, o.max), ctx)).body);
     } catch (e) {
       if (!(e instanceof XdsError)) throw e;
       body = iti18ErrorBody(e.errors);
@@ -208,3 +211,44 @@ describe('ITI-18 through the HTTPS server (after an ITI-42 registration)', funct
     }
   });
 });
+
+describe('ITI-18 LeafClass written as parts (real HTTPS server)', function () {
+  this.timeout(120_000);
+  it('a multi-chunk answer is byte-identical cold and warm, equals the serialised objects and validates', async () => {
+    const server = await startTestServer();
+    try {
+      const pid = newPatient();
+      await server.deps.stores.patients.add(parseCx(pid)!);
+      // ~40 entries: the answer (≈ 200 KB) spans several 64 KiB chunks of the reply stream.
+      const regs = await Promise.all(
+        Array.from({ length: 40 }, () => postSoap(server, '/xds/registry', soapRequest(SoapAction.iti42, singleDoc({ pid }).xml))),
+      );
+      for (const r of regs) expect(r.text).to.contain('ResponseStatusType:Success');
+      const xml = adhocQueryXml(FIND_DOCUMENTS, [['$XDSDocumentEntryPatientId', quote(pid)], ['$XDSDocumentEntryStatus', APPROVED]], 'LeafClass', 'urn:oid:1.2.3');
+      const ask = async () => {
+        const res = await postSoap(server, '/xds/registry', soapRequest(SoapAction.iti18, xml));
+        expect(res.status).to.equal(200);
+        expect(res.headers['content-type']).to.equal('application/soap+xml; charset=UTF-8');
+        const length = res.headers['content-length'];
+        if (length !== undefined) expect(Number(length)).to.equal(Buffer.byteLength(res.text));
+        return res.text.slice(res.text.indexOf('<query:AdhocQueryResponse'), res.text.indexOf('</query:AdhocQueryResponse>') + 27);
+      };
+      const kept = async () => (await server.deps.stores.registry.findDocumentEntries({ patientIds: [pid] }, { limit: 100, storedEbrim: true })).filter((e) => storedEbrimOf(e) !== null).length;
+      expect(await kept()).to.equal(0);
+      const cold = await ask(); // the store keeps no forms yet: made now, kept after the reply was written
+      for (let i = 0; i < 100 && (await kept()) < 40; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await kept()).to.equal(40);
+      const warm = await ask(); // completed from the kept forms
+      expect(Buffer.byteLength(cold)).to.be.greaterThan(3 * 64 * 1024);
+      expect(warm).to.equal(cold);
+      const entries = await server.deps.stores.registry.findDocumentEntries({ patientIds: [pid] }, { limit: 100 });
+      expect(entries).to.have.length(40);
+      const expected = entries.map((e) => writeRegistryObject({ ...e, home: 'urn:oid:1.2.3' })).join('');
+      expect(cold).to.contain(`<rim:RegistryObjectList>${expected}</rim:RegistryObjectList>`);
+      expect((await validateXmlMany([cold], 'query.xsd'))[0]).to.deep.equal([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+

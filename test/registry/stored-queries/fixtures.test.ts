@@ -9,6 +9,7 @@ import { handleIti18, iti18ErrorBody } from '../../../src/registry/handle-iti18'
 import { NS, SoapAction } from '../../../src/ebxml/vocabulary';
 import { childOf, childrenOf, escapeXml, parseXml } from '../../../src/soap/xml';
 import type { Deps } from '../../../src/transactions';
+import { bodyText } from '../../../src/soap/write-response';
 import { validateXmlMany } from '../../support/schema';
 import { ID, openSeeded, P1, type Seeded } from './seed';
 
@@ -43,7 +44,7 @@ describe('fixtures/iti18 replay', () => {
     const body = parseXml(xml);
     try {
       const soap = { envelope: body, body, action: SoapAction.iti18, attachments: new Map(), mtom: false };
-      return (await handleIti18(soap, deps, { peer: { subject: 'CN=t' }, log })).body;
+      return bodyText((await handleIti18(soap, deps, { peer: { subject: 'CN=t' }, log })).body);
     } catch (e) {
       if (e instanceof XdsError) return iti18ErrorBody(e.errors);
       throw e;
