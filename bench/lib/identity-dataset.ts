@@ -55,7 +55,13 @@ export async function buildIdentityDataset(o: { dataDir: string; persons: number
   const marker = join(o.dataDir, 'b7-dataset.json');
   if (existsSync(marker)) {
     const info = JSON.parse(readFileSync(marker, 'utf8')) as IdentityDatasetInfo;
-    if (info.persons === o.persons && info.seed === seed) return { ...info, storeMB: storeMB(o.dataDir), reused: true };
+    if (info.persons === o.persons && info.seed === seed) {
+      // Brings a dataset of an older schema up to date here (migrations + backfill), not in the server's start-up.
+      const db = openDb(join(o.dataDir, 'tessera.db'));
+      new SqliteIdentityStore(db);
+      db.close();
+      return { ...info, storeMB: storeMB(o.dataDir), reused: true };
+    }
   }
   const db = openDb(join(o.dataDir, 'tessera.db'));
   db.pragma('synchronous = OFF');
@@ -99,7 +105,8 @@ export async function buildIdentityDataset(o: { dataDir: string; persons: number
     if (n > 0 && n % 200_000 === 0) o.progress?.(`identities: ${n} persons, ${records} records, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   await flush();
-  db.transaction(() => merges.forEach((m) => store.commit({ merge: { ...m, time: T } })))();
+  // Group-committed (identity-sqlite.ts): submitted together, written in a few transactions.
+  await Promise.all(merges.map((m) => store.commit({ merge: { ...m, time: T } })));
   const loaded = performance.now();
   for (const i of indexes) db.exec(i.sql);
   const indexSeconds = (performance.now() - loaded) / 1000;

@@ -10,7 +10,7 @@
  */
 import type { IdentityDomains } from './domains';
 import { isEnterprise, isKnownDomain } from './domains';
-import type { IdentityRecord, IdentityStore, MergeRow, ReviewItem } from './identity-ports';
+import type { IdentityRecord, IdentityStore, MatchCandidate, MergeRow, ReviewItem } from './identity-ports';
 import { IdentityError } from './identity-error';
 import { keyEquals, keyToCx, type Patient, type PatientKey } from './model';
 import { matchKeys } from './matching/blocking';
@@ -36,7 +36,7 @@ export interface FeedOutcome {
 }
 
 interface Candidate {
-  readonly record: IdentityRecord;
+  readonly record: MatchCandidate;
   readonly score: number;
   readonly decision: 'deterministic' | 'link' | 'review' | 'new';
 }
@@ -53,8 +53,24 @@ interface Plan {
   readonly reviews: readonly ReviewItem[];
 }
 
+/**
+ * What a step of the serial queue hands back: its result, the durability of its writes (awaited OUTSIDE the
+ * queue, so the next feed decides while the WAL is fsync'ed) and the persons to announce once durable.
+ */
+interface Staged<T> {
+  readonly value: T;
+  readonly durable: Promise<unknown>;
+  readonly changed: readonly (string | undefined)[];
+}
+
 /** Told the enterprise id of a person whose set of active identifiers changed (ITI-10 / ITI-46 triggers). */
 export type PersonChangeListener = (personId: string) => void;
+
+/** The same promise, marked handled so that a rejection while the queue still works is not reported unhandled. */
+function settledLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
 
 export class CrossReference {
   private queue: Promise<unknown> = Promise.resolve();
@@ -74,6 +90,18 @@ export class CrossReference {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * A serial step whose writes are applied (visible to the next step) before it returns, answered once they are
+   * durable: the queue moves on without waiting for the disk, nothing is acknowledged (nor announced) before the
+   * fsync, and a failed write fails only its own feed (group commit, identity-sqlite.ts).
+   */
+  private async serialDurable<T>(work: () => Promise<Staged<T>>): Promise<T> {
+    const staged = await this.serial(work);
+    await staged.durable;
+    this.notify(staged.changed);
+    return staged.value;
   }
 
   /**
@@ -121,17 +149,18 @@ export class CrossReference {
 
   /** ITI-44 add / revise. Throws IdentityError('unknown-domain') when the record's own id is in no known domain. */
   feed(patient: Patient): Promise<FeedOutcome> {
-    return this.serial(async () => {
+    return this.serialDurable(async () => {
       // Before and after over the same ids (asOtherIDs included), so a revise naming another person's id
       // (queued for review, nothing relinked) is not announced as a change.
       const before = this.listeners.size ? await this.identifierSet([...patient.ids, ...patient.otherIds]) : '';
-      const outcome = await this.feedNow(patient);
-      if (this.listeners.size && before !== (await this.identifierSet([...patient.ids, ...outcome.accepted]))) this.notify([outcome.personId]);
-      return outcome;
+      const { value: outcome, durable } = await this.feedNow(patient);
+      const changed = this.listeners.size > 0 && before !== (await this.identifierSet([...patient.ids, ...outcome.accepted]));
+      return { value: outcome, durable, changed: changed ? [outcome.personId] : [] };
     });
   }
 
-  private async feedNow(patient: Patient): Promise<FeedOutcome> {
+  /** Decides and writes one feed; returns once its writes are applied (their durability comes with it). */
+  private async feedNow(patient: Patient): Promise<{ value: FeedOutcome; durable: Promise<unknown> }> {
     patient.ids.forEach((k) => this.checkDomain(k));
     // asOtherIDs in domains we do not serve are not cross-referenced (nobody could ask for them).
     const others = patient.otherIds.filter((k) => isKnownDomain(this.o.domains, k.authority) && !patient.ids.some((i) => keyEquals(i, k)));
@@ -147,8 +176,9 @@ export class CrossReference {
     ];
     const accepted = [...keys, ...(plan.minted ? [plan.minted] : [])];
     // The registry learns every accepted identifier in the same transaction (ITI-41/42 then accept them).
-    await this.store.commit({ records, reviews: plan.reviews.length ? await this.newReviews(plan.reviews) : [], registryIds: accepted });
-    return { personId: plan.personId, decision: plan.decision, accepted };
+    const write = this.store.write({ records, reviews: plan.reviews.length ? await this.newReviews(plan.reviews) : [], registryIds: accepted });
+    await write.applied;
+    return { value: { personId: plan.personId, decision: plan.decision, accepted }, durable: settledLater(write.durable) };
   }
 
   /** Drops pairs an operator declared distinct and pairs already waiting in the queue (a revise repeats them). */
@@ -197,9 +227,9 @@ export class CrossReference {
     const own = patient.ids[0]!;
     const mine = comparable(patient);
     const scored: Candidate[] = [];
-    for (const record of await this.store.candidates(matchKeys(patient), this.o.maxCandidates ?? 2000)) {
-      if (!record.patient || record.key.authority === own.authority) continue;
-      const theirs = comparable(record.patient);
+    // Candidates of the record's own domain are not compared (a domain gives one id per patient).
+    for (const record of await this.store.candidates(matchKeys(patient), this.o.maxCandidates ?? 2000, own.authority)) {
+      const theirs = record.comparable;
       if (isExact(mine, theirs)) scored.push({ record, score: Infinity, decision: 'deterministic' });
       else {
         const s = scoreComparable(mine, theirs);
@@ -214,7 +244,7 @@ export class CrossReference {
     return members.some((m) => m.key.authority === own.authority && !m.mergedInto) ? { ...best, decision: 'review' } : best;
   }
 
-  private async personOfRecord(r: IdentityRecord): Promise<string> {
+  private async personOfRecord(r: Pick<IdentityRecord, 'personId' | 'mergedInto'>): Promise<string> {
     if (r.mergedInto) return (await this.personOf(r.mergedInto)) ?? this.store.resolvePerson(r.personId);
     return this.store.resolvePerson(r.personId);
   }
@@ -238,7 +268,7 @@ export class CrossReference {
 
   /** ITI-44 merge: `survivor` (fed like a revise) absorbs `obsolete` (§3.44.4.2.2). */
   merge(survivor: Patient, obsolete: PatientKey): Promise<FeedOutcome> {
-    return this.serial(async () => {
+    return this.serialDurable(async (): Promise<Staged<FeedOutcome>> => {
       this.checkDomain(obsolete);
       const old = await this.store.getRecord(obsolete);
       if (!old) throw new IdentityError('unknown-id', 'the obsolete identifier is not known', obsolete);
@@ -247,16 +277,20 @@ export class CrossReference {
       // A merge joins two ids of one domain (ITI TF-2b §3.44.4.1.3); across domains that is a link, not a merge.
       if (into.authority !== obsolete.authority) throw new IdentityError('conflict', 'the obsolete id is in another domain than the survivor', obsolete);
       if (old.mergedInto) {
-        if (keyEquals(old.mergedInto, into)) return { ...(await this.feedNow(survivor)), decision: 'existing' };
+        if (keyEquals(old.mergedInto, into)) {
+          const again = await this.feedNow(survivor);
+          return { value: { ...again.value, decision: 'existing' }, durable: again.durable, changed: [] };
+        }
         throw new IdentityError('conflict', 'the obsolete identifier is already merged into another', obsolete);
       }
-      const outcome = await this.feedNow(survivor);
+      const fed = await this.feedNow(survivor);
+      const outcome = fed.value;
       const fromPerson = await this.personOfRecord(old);
       const intoPerson = await this.store.resolvePerson(outcome.personId);
       const row: MergeRow = { from: obsolete, into, time: this.o.now().toISOString(), ...(fromPerson !== intoPerson ? { fromPerson, intoPerson } : {}) };
-      await this.store.commit({ merge: row });
-      this.notify([intoPerson]);
-      return { ...outcome, personId: intoPerson, accepted: outcome.accepted };
+      const write = this.store.write({ merge: row });
+      await write.applied;
+      return { value: { ...outcome, personId: intoPerson, accepted: outcome.accepted }, durable: Promise.all([fed.durable, write.durable]), changed: [intoPerson] };
     });
   }
 

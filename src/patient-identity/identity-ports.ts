@@ -5,6 +5,7 @@
  * kept as rows, never by rewriting records, so that an unmerge restores the previous state exactly.
  */
 import type { Patient, PatientKey } from './model';
+import type { Comparable } from './matching/normalise';
 
 export interface IdentityRecord {
   readonly key: PatientKey;
@@ -85,22 +86,50 @@ export interface IdentityBatch {
   readonly registryIds?: readonly PatientKey[];
 }
 
+/**
+ * A blocking candidate as the matcher reads it (cross-reference.ts): the record's key, its stored person and the
+ * comparable fields of its demographics (matching/normalise.ts `comparable`), which stores keep precomputed so
+ * that a candidate costs no demographics parse.
+ */
+export interface MatchCandidate {
+  readonly key: PatientKey;
+  readonly personId: string;
+  readonly comparable: Comparable;
+}
+
+/**
+ * A write in progress (`IdentityStore.write`). `applied` settles (never rejects) once reads see the batch, or
+ * once it failed and will never be seen: the serial feed queue moves on then. `durable` resolves once the batch
+ * survives a crash (the WAL fsync, or the database's durable commit) and rejects if it failed: nothing may be
+ * acknowledged before it.
+ */
+export interface PendingWrite {
+  readonly applied: Promise<void>;
+  readonly durable: Promise<void>;
+}
+
 export interface IdentityStore {
   getRecord(key: PatientKey): Promise<IdentityRecord | undefined>;
   /**
    * Writes one feed's outcome atomically: records inserted or replaced (a revise replaces the demographics;
-   * the person link is whatever is passed), review rows, and at most one merge row.
+   * the person link is whatever is passed), review rows, and at most one merge row. Resolves when durable.
    */
   commit(batch: IdentityBatch): Promise<void>;
+  /**
+   * The same write as `commit`, in two steps (group commit, B7): a later write and every read see the batch
+   * once `applied` settled, before it is durable. A failed batch rolls back alone (nothing of it is seen).
+   */
+  write(batch: IdentityBatch): PendingWrite;
   /** Follows person redirects (merges) to the effective person id. */
   resolvePerson(personId: string): Promise<string>;
   /** Every record whose person resolves to `personId`, merged-away ones included (flagged by mergedInto). */
   members(personId: string): Promise<IdentityRecord[]>;
   /**
    * Records with demographics sharing at least one compound blocking key with `keys` (matching/blocking.ts:
-   * `matchKeys` of a probe against each record's `recordMatchKeys`), merged-away ones excluded.
+   * `matchKeys` of a probe against each record's `recordMatchKeys`), merged-away ones and those in the
+   * `otherThan` domain (the probe's own: never linked automatically) excluded.
    */
-  candidates(keys: readonly string[], limit: number): Promise<IdentityRecord[]>;
+  candidates(keys: readonly string[], limit: number, otherThan?: string): Promise<MatchCandidate[]>;
   /** Records with demographics whose search columns start with every value of `block`, merged-away ones excluded. */
   searchCandidates(block: SearchBlock, limit: number): Promise<IdentityRecord[]>;
   /** Records with demographics, merged-away ones excluded, for a PDQ scan without blocking keys. */

@@ -32,7 +32,7 @@ describe('admin API: identity review queue', function () {
       expect((await sendPix(server, SoapAction.iti44Add, feedMessage('PRPA_IN201301UV02', spec))).ack).to.equal('AA');
     };
     await feed({ id: 'a1', authority: A, family: 'Johnson', given: 'Margaret', birth: '19650412', gender: 'F', street: '12 Elm Street' });
-    await feed({ id: 'b2', authority: B, family: 'Johnson', given: 'Margaret', birth: '19651130', gender: 'F', street: '12 Elm Street' });
+    await feed({ id: 'b2', authority: B, family: 'Johnson', given: 'Margaret', birth: '19650430', gender: 'F', street: '12 Elm Street' });
     await feed({ id: 'a3', authority: A, family: 'Other', given: 'Person', birth: '19990101', gender: 'M', otherIds: [{ id: 'b3', authority: B }] });
   });
   after(async () => {
@@ -53,7 +53,7 @@ describe('admin API: identity review queue', function () {
     expect(item.record).to.include({ id: cx('b2', B) });
     expect(item.candidate).to.include({ id: cx('a1', A) });
     expect(item.candidate.identifiers).to.include(cx('a1', A));
-    expect(item.record.demographics.birthTime).to.equal('19651130');
+    expect(item.record.demographics.birthTime).to.equal('19650430');
     expect(item.score).to.be.a('number');
     await admin().get('/identity/reviews?limit=0').expect(200, { reviews: [] });
     for (const bad of ['limit=x', 'limit=1001', 'after=-1']) {

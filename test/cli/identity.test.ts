@@ -74,7 +74,7 @@ describe('cli: tessera identity (against a running server)', function () {
 
   it('ambiguous ITI-44 pair → reviews → link → ITI-45 returns both ids; the decision is audited under --operator', async () => {
     await feed('PRPA_IN201301UV02', { id: 'm1', authority: A, birth: '19650412', ...margaret });
-    await feed('PRPA_IN201301UV02', { id: 'm2', authority: B, birth: '19651130', ...margaret });
+    await feed('PRPA_IN201301UV02', { id: 'm2', authority: B, birth: '19650430', ...margaret });
     const before = await sendPix(server, SoapAction.iti45, pixQueryMessage({ id: 'm1', authority: A }, [B]));
     expect(before.responseCode).to.equal('NF');
 
@@ -83,7 +83,7 @@ describe('cli: tessera identity (against a running server)', function () {
     const seq = /^review (\d+) /m.exec(list.out)![1]!;
     expect(list.out).to.contain(`record    ${cx('m2', B)}`);
     expect(list.out).to.contain(`candidate ${cx('m1', A)}`);
-    expect(list.out).to.contain('JOHNSON, Margaret  born 19651130  sex F  addr 12 Elm Street');
+    expect(list.out).to.contain('JOHNSON, Margaret  born 19650430  sex F  addr 12 Elm Street');
     expect(list.out).to.contain('1 open item(s)');
 
     const link = await tessera('identity', 'link', seq, ...url, '--operator', 'bob');

@@ -8,6 +8,11 @@ import { DEFAULT_IDENTITY_DOMAINS, NIST_AFFINITY_DOMAIN_OID } from '../../src/pa
 import { IdentityError } from '../../src/patient-identity/identity-error';
 import { keyToCx, type Patient, type PatientKey } from '../../src/patient-identity/model';
 import { openIdentityDb } from './support';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../../src/storage/sqlite/db-sqlite';
+import { SqliteIdentityStore } from '../../src/storage/sqlite/identity-sqlite';
 
 const A = '1.2.840.1.1';
 const B = '1.2.840.1.2';
@@ -64,7 +69,8 @@ describe('cross-reference', () => {
   it('probabilistic: a typo links; a weaker match goes to review; same domain never links', async () => {
     await xref.feed(p('a1', A, 'Johnson', 'Margaret', '19650412', 'F', [], '12 Elm Street'));
     expect((await xref.feed(p('b1', B, 'Jonhson', 'Margaret', '19650412', 'F'))).decision).to.equal('link');
-    const review = await xref.feed(p('b2', B, 'Johnson', 'Margaret', '19651130', 'F', [], '12 Elm Street'));
+    // Same names, another birth day (same month, so the pair is blocked together; matching/blocking.ts).
+    const review = await xref.feed(p('b2', B, 'Johnson', 'Margaret', '19650430', 'F', [], '12 Elm Street'));
     expect(review.decision).to.equal('review');
     const queue = await xref.store.reviews(10);
     expect(queue).to.have.length(1);
@@ -117,6 +123,34 @@ describe('cross-reference', () => {
     expect(await ids({ id: 'a2', authority: A })).to.deep.equal(before);
     expect(await ids({ id: 'a1', authority: A })).to.include(`b1^^^&${B}&ISO`);
     expect(await xref.unmerge({ id: 'a1', authority: A })).to.equal(undefined);
+  });
+
+  it('group commit: the next feed decides on the previous one before its fsync; answers and notices wait for it', async () => {
+    const db = openDb(join(mkdtempSync(join(tmpdir(), 'tessera-xgc-')), 'tessera.db'));
+    const held: (() => void)[] = [];
+    const store = new SqliteIdentityStore(db, { fsyncFile: () => new Promise<void>((resolve) => held.push(resolve)) });
+    const slow = new CrossReference(store, { domains: DEFAULT_IDENTITY_DOMAINS, newId: () => `G${++n}`, now: () => new Date('2026-01-01T00:00:00Z') });
+    const told: string[] = [];
+    slow.onPersonChanged((id) => told.push(id));
+    try {
+      const answered: string[] = [];
+      const first = slow.feed(p('a1', A, 'Dean', 'James', '19570323', 'M')).then((o) => (answered.push('a1'), o));
+      const second = slow.feed(p('b1', B, 'DEAN', 'james', '19570323', 'M')).then((o) => (answered.push('b1'), o));
+      // Both feeds decided and wrote while the first fsync is still running: nothing answered or announced yet.
+      while (!(await store.getRecord({ id: 'b1', authority: B }))) await new Promise((r) => setImmediate(r));
+      expect(answered).to.deep.equal([]);
+      expect(told).to.deep.equal([]);
+      while (held.length > 0 || answered.length < 2) {
+        held.splice(0).forEach((r) => r());
+        await new Promise((r) => setImmediate(r));
+      }
+      const [a, b] = await Promise.all([first, second]);
+      expect(b.decision).to.equal('deterministic');
+      expect(b.personId).to.equal(a.personId);
+      expect(told).to.deep.equal([a.personId, a.personId]);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -71,7 +71,7 @@ describe('Fellegi-Sunter scoring and decisions', () => {
   it('compound keys: a probe meets its twin despite a typo, a swap or a day/month swap, but not a stranger or another birth year', () => {
     const meets = (probe: Patient, stored: Patient) => matchKeys(probe).some((k) => recordMatchKeys(stored).includes(k));
     const stored = person('Johnson', 'Margaret', '19650412', 'F');
-    expect(recordMatchKeys(stored)).to.deep.equal(['Y1965|J|M', 'NJOH|M', 'NMAR|J', 'D19650412|J']);
+    expect(recordMatchKeys(stored)).to.deep.equal(['Y1965|J|M|04', 'NJOH|M', 'NMAR|J', 'D19650412|J', 'Y1965|J|M|12']);
     expect(meets(person('Jonson', 'Margaret', '19650412'), stored)).to.equal(true);
     expect(meets(person('Margaret', 'Johnson', '19651204'), stored)).to.equal(true);
     expect(meets(person('Johnson', 'Maragret', '19650413'), stored)).to.equal(true);
@@ -80,11 +80,26 @@ describe('Fellegi-Sunter scoring and decisions', () => {
     expect(meets(person('Smith', 'Margaret', '19650412'), stored)).to.equal(false);
     expect(meets(person('Johnson', 'Margaret', '19660412'), stored)).to.equal(false); // another year, birth date given: not compared
     expect(meets(person('Jackson', 'Linda', '19660412'), stored)).to.equal(false);
+    // Same year, month and day both different (not a swap): the birth dates disagree (a vetoed link), not compared.
+    expect(meets(person('Johnson', 'Margaret', '19651130'), stored)).to.equal(false);
+    expect(meets(person('Johnson', 'Margaret', '19650430'), stored)).to.equal(true); // same month
+    expect(meets(person('Johnson', 'Margaret', '19651012'), stored)).to.equal(true); // same day
+  });
+
+  it('year keys: a partial birth date meets full dates of its year, and a full date meets partial ones', () => {
+    const meets = (probe: Patient, stored: Patient) => matchKeys(probe).some((k) => recordMatchKeys(stored).includes(k));
+    const full = person('Johnson', 'Margaret', '19650412', 'F');
+    const partial = person('Johnson', 'Margaret', '1965', 'F');
+    expect(recordMatchKeys(partial)).to.deep.equal(['Y1965|J|M', 'NJOH|M', 'NMAR|J', undefined, undefined]);
+    expect(meets(partial, full)).to.equal(true);
+    expect(meets(person('Jonson', 'Margaret', '196504'), full)).to.equal(true);
+    expect(meets(full, partial)).to.equal(true);
+    expect(meets(person('Johnson', 'Margaret', '1966'), full)).to.equal(false);
   });
 
   it('a record without a birth date is found by probes with and without one', () => {
     const stored = person('Johnson', 'Margaret');
-    expect(recordMatchKeys(stored)).to.deep.equal([undefined, 'MJOH|M', 'MMAR|J', undefined]);
+    expect(recordMatchKeys(stored)).to.deep.equal([undefined, 'MJOH|M', 'MMAR|J', undefined, undefined]);
     expect(matchKeys(person('Johnson', 'Margaret', '19650412'))).to.include('MJOH|M');
     expect(matchKeys(person('Johnson', 'Margaret'))).to.include.members(['NJOH|M', 'MJOH|M']);
     expect(matchKeys(person('', ''))).to.deep.equal([]);

@@ -72,7 +72,7 @@ describe('review queue (cross-reference decisions)', () => {
   /** a1 (domain A) and an ambiguous b2 (domain B): the feed queues one review item. */
   async function ambiguousPair(): Promise<number> {
     await xref.feed(p('a1', A, 'Johnson', 'Margaret', '19650412'));
-    expect((await xref.feed(p('b2', B, 'Johnson', 'Margaret', '19651130'))).decision).to.equal('review');
+    expect((await xref.feed(p('b2', B, 'Johnson', 'Margaret', '19650430'))).decision).to.equal('review');
     const items = await queue.list(10);
     expect(items).to.have.length(1);
     changed.length = 0;
@@ -88,7 +88,7 @@ describe('review queue (cross-reference decisions)', () => {
     expect(item!.candidate.key).to.deep.equal(k('a1', A));
     expect(item!.candidate.personId).to.equal(`E1^^^&${ENT}&ISO`);
     expect(item!.candidate.identifiers.map(keyToCx).sort()).to.deep.equal([`E1^^^&${ENT}&ISO`, `a1^^^&${A}&ISO`]);
-    expect(item!.record.patient!.birthTime).to.equal('19651130');
+    expect(item!.record.patient!.birthTime).to.equal('19650430');
     expect(await queue.list(10, seq)).to.deep.equal([]); // paging: nothing after the last item
   });
 

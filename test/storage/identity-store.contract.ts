@@ -51,12 +51,27 @@ export function identityStoreContract(open: OpenStores): void {
       ],
     });
     const ids = async (p: Patient) => (await store.candidates(matchKeys(p), 10)).map((r) => r.key.id).sort();
-    expect(await ids(demo('Miller', 'Ann', '19800303'))).to.deep.equal(['a', 'b']);
+    // Month 01 meets a, day 05 meets b (matching/blocking.ts year keys).
+    expect(await ids(demo('Miller', 'Ann', '19800105'))).to.deep.equal(['a', 'b']);
     expect(await store.candidates([], 10)).to.deep.equal([]);
     await store.commit({ merge: { from: k('b'), into: k('a'), time: T } });
-    expect(await ids(demo('Miller', 'Ann', '19800303'))).to.deep.equal(['a']);
+    expect(await ids(demo('Miller', 'Ann', '19800105'))).to.deep.equal(['a']);
     expect((await store.scan(10)).map((r) => r.key.id).sort()).to.deep.equal(['a', 'c']);
     expect(await store.scan(1)).to.have.length(1);
+  });
+
+  it('candidates carry key, person and comparables, and leave out the domain asked to skip', async () => {
+    await store.commit({
+      records: [
+        { key: k('a'), personId: 'P1', patient: { ...demo('Müller', 'Zoë', '19800101'), gender: 'F', addresses: [{ streetAddressLine: ['1 Elm St.'], city: 'Köln', postalCode: '50667' }] }, updated: T },
+        { key: { id: 'a', authority: '9.9' }, personId: 'P1', patient: demo('Muller', 'Zoe', '19800101'), updated: T },
+      ],
+    });
+    const found = await store.candidates(matchKeys(demo('Muller', 'Zoe', '19800101')), 10, '9.9');
+    expect(found).to.deep.equal([
+      { key: k('a'), personId: 'P1', comparable: { family: 'MULLER', given: 'ZOE', birth: '19800101', gender: 'F', street: '1ELMST', city: 'KOLN', postalCode: '50667' } },
+    ]);
+    expect(await store.candidates(matchKeys(demo('Muller', 'Zoe', '19800101')), 10)).to.have.length(2);
   });
 
   it('candidates on compound keys (matchKeys) find a variant of a record and not its neighbours', async () => {

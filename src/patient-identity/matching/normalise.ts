@@ -32,3 +32,17 @@ export function comparable(p: Patient): Comparable {
     postalCode: norm(a?.postalCode),
   };
 }
+
+/**
+ * A Comparable as one text (stores keep it beside a record so that blocking candidates need no demographics
+ * parse): the normalised fields joined with '|', which `norm` never leaves in them; the birth date, the only raw
+ * field, goes last so that a '|' in it cannot shift the others.
+ */
+export const packComparable = (c: Comparable): string =>
+  `${c.family}|${c.given}|${c.gender}|${c.street}|${c.city}|${c.postalCode}|${c.birth}`;
+
+export function unpackComparable(s: string): Comparable {
+  const f = s.split('|');
+  const birth = f.length > 7 ? f.slice(6).join('|') : (f[6] ?? '');
+  return { family: f[0] ?? '', given: f[1] ?? '', gender: f[2] ?? '', street: f[3] ?? '', city: f[4] ?? '', postalCode: f[5] ?? '', birth };
+}

@@ -11,13 +11,16 @@ import type {
   IdentityRecord,
   IdentityStore,
   DistinctPair,
+  MatchCandidate,
   MergeRow,
+  PendingWrite,
   ReviewItem,
   ReviewResolution,
   SearchBlock,
   StoredReview,
 } from '../../patient-identity/identity-ports';
 import { recordMatchKeys } from '../../patient-identity/matching/blocking';
+import { comparable } from '../../patient-identity/matching/normalise';
 import { searchColumns } from '../../patient-identity/matching/search-keys';
 import type { Patient, PatientKey } from '../../patient-identity/model';
 import type { MongoHandle } from './db-mongodb';
@@ -134,6 +137,12 @@ export class MongoIdentityStore implements IdentityStore {
     return doc ? toRecord(doc) : undefined;
   }
 
+  /** A MongoDB transaction is visible and durable (its write concern) at the same moment. */
+  write(batch: IdentityBatch): PendingWrite {
+    const durable = this.commit(batch);
+    return { applied: durable.then(() => undefined, () => undefined), durable };
+  }
+
   async commit(batch: IdentityBatch): Promise<void> {
     await this.h.tx(async (session) => {
       for (const r of batch.records ?? []) await this.putRecord(r, session);
@@ -241,9 +250,11 @@ export class MongoIdentityStore implements IdentityStore {
     return docs.map(toRecord);
   }
 
-  async candidates(keys: readonly string[], limit: number): Promise<IdentityRecord[]> {
+  /** Comparables are computed from the demographics here (SQLite keeps them packed in a column). */
+  async candidates(keys: readonly string[], limit: number, otherThan?: string): Promise<MatchCandidate[]> {
     if (keys.length === 0) return [];
-    return this.active({ blockKeys: { $in: [...keys] } }, limit);
+    const records = await this.active({ blockKeys: { $in: [...keys] }, ...(otherThan !== undefined ? { authority: { $ne: otherThan } } : {}) }, limit);
+    return records.flatMap((r) => (r.patient ? [{ key: r.key, personId: r.personId, comparable: comparable(r.patient) }] : []));
   }
 
   /** Prefix matches on the indexed search columns (anchored regexes use the index); a full birth date is equality. */

@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { likeToRegExp } from '../like-pattern';
-import { DROP_COARSE_BLOCKING_SQL, IDENTITY_SCHEMA_SQL, IDENTITY_SEARCH_SQL, REVIEW_SCHEMA_SQL } from './identity-sqlite';
+import { DROP_COARSE_BLOCKING_SQL, IDENTITY_COMPARABLES_SQL, IDENTITY_SCHEMA_SQL, IDENTITY_SEARCH_SQL, REVIEW_SCHEMA_SQL } from './identity-sqlite';
 
 export type Db = Database.Database;
 
@@ -100,6 +100,8 @@ const migrations: readonly string[] = [
   REVIEW_SCHEMA_SQL,
   // Migration 6: drop the indexes of the coarse blocking keys nothing reads any more.
   DROP_COARSE_BLOCKING_SQL,
+  // Migration 7, identity comparables: packed match fields and the day year-key (identity-sqlite.ts; issue 6 B7 feed).
+  IDENTITY_COMPARABLES_SQL,
 ];
 
 export const schemaVersion = migrations.length;

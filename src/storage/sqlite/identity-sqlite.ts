@@ -8,6 +8,8 @@ import type {
   IdentityBatch,
   IdentityRecord,
   IdentityStore,
+  MatchCandidate,
+  PendingWrite,
   SearchBlock,
   MergeRow,
   ReviewItem,
@@ -16,7 +18,9 @@ import type {
 } from '../../patient-identity/identity-ports';
 import type { Patient, PatientKey } from '../../patient-identity/model';
 import { recordMatchKeys } from '../../patient-identity/matching/blocking';
+import { comparable, packComparable, unpackComparable, type Comparable } from '../../patient-identity/matching/normalise';
 import { searchColumns } from '../../patient-identity/matching/search-keys';
+import { GroupCommit, type GroupCommitOptions } from './group-commit';
 
 export const IDENTITY_SCHEMA_SQL = `
   CREATE TABLE identity_records (
@@ -82,6 +86,21 @@ export const DROP_COARSE_BLOCKING_SQL = `
   DROP INDEX identity_records_birth;
   DROP INDEX identity_records_name1;
   DROP INDEX identity_records_name2;
+`;
+
+/**
+ * Migration 7, identity comparables (issue 6, B7 feed at 1M): `match_cmp` holds the fields the matcher compares
+ * (matching/normalise.ts packComparable), so blocking candidates are read without their demographics JSON;
+ * `block_key5` holds a record's second year key (matching/blocking.ts: year + initials + day; block_key1 now
+ * holds year + initials + month), which cut a probe's candidates from ~100–500 to ~10–40 at 1M. Rows written
+ * before it are filled by `SqliteIdentityStore` on open (the normalisation is JavaScript: NFD, diacritics),
+ * flagged by identity_backfill; until then the old year keys still meet new probes (they ask the year-only key).
+ */
+export const IDENTITY_COMPARABLES_SQL = `
+  ALTER TABLE identity_records ADD COLUMN match_cmp TEXT;
+  ALTER TABLE identity_records ADD COLUMN block_key5 TEXT;
+  CREATE INDEX identity_records_block5 ON identity_records (block_key5) WHERE block_key5 IS NOT NULL;
+  INSERT OR IGNORE INTO identity_backfill SELECT 7 WHERE EXISTS (SELECT 1 FROM identity_records WHERE demographics IS NOT NULL);
 `;
 
 /** A pair in its stored order (smaller `authority`, then `id`, first), so (a, b) and (b, a) are one row. */
@@ -172,11 +191,15 @@ function toRecord(row: RecordRow): IdentityRecord {
   };
 }
 
-/** block_key1..4, pdq_family, pdq_given, pdq_birth of a record's demographics. */
+/** The columns `searchValues` fills, in order. */
+const SEARCH_COLUMNS = ['block_key1', 'block_key2', 'block_key3', 'block_key4', 'block_key5', 'pdq_family', 'pdq_given', 'pdq_birth', 'match_cmp'] as const;
+const NO_SEARCH_VALUES: readonly null[] = SEARCH_COLUMNS.map(() => null);
+
+/** block_key1..5, pdq_family, pdq_given, pdq_birth, match_cmp of a record's demographics (SEARCH_COLUMNS). */
 function searchValues(p: Patient): (string | null)[] {
-  const [k1, k2, k3, k4] = recordMatchKeys(p);
+  const keys = recordMatchKeys(p);
   const c = searchColumns(p);
-  return [k1 ?? null, k2 ?? null, k3 ?? null, k4 ?? null, c.family ?? null, c.given ?? null, c.birth ?? null];
+  return [...keys.map((k) => k ?? null), c.family ?? null, c.given ?? null, c.birth ?? null, packComparable(comparable(p))];
 }
 
 /** Blocking keys grouped by the columns that can hold them: [columns, keys][]. */
@@ -184,18 +207,43 @@ function routeKeys(keys: readonly string[]): [readonly string[], string[]][] {
   const tag = (k: string) => (k.includes('|') ? k[0] : '');
   const of = (...tags: string[]) => keys.filter((k) => tags.includes(tag(k)));
   return [
-    [['block_key1'], of('Y')],
+    [['block_key1', 'block_key5'], of('Y')],
     [['block_key2', 'block_key3'], of('N', 'M')],
     [['block_key4'], of('D')],
   ];
 }
 
+/** One write for the group commit, with the hook that tells its writer it ran (committed or rolled back). */
+interface StagedBatch {
+  readonly batch: IdentityBatch;
+  readonly ran: () => void;
+}
+
+const noop = (): void => undefined;
+
 export class SqliteIdentityStore implements IdentityStore {
   /** Prepared once per SQL text: better-sqlite3 prepare costs tens of µs, a PIX query needs three statements. */
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * Identity writes share transactions and their WAL fsync runs on the thread pool (group-commit.ts), so the
+   * serial feed queue (cross-reference.ts) does not wait for the disk: B7 had one synchronous fsync per feed.
+   */
+  private readonly commits: GroupCommit<StagedBatch>;
 
-  constructor(private readonly db: Database.Database) {
+  /** `commits`: group-commit options (tests replace the WAL fsync). */
+  constructor(
+    private readonly db: Database.Database,
+    commits: GroupCommitOptions = {},
+  ) {
     this.backfill();
+    this.commits = new GroupCommit(db, (staged: StagedBatch) => {
+      try {
+        this.apply(staged.batch);
+      } finally {
+        // Continuations run after the flush, so the next feed sees the batch committed (or rolled back).
+        staged.ran();
+      }
+    }, commits);
   }
 
   private stmt(sql: string): Database.Statement {
@@ -207,12 +255,12 @@ export class SqliteIdentityStore implements IdentityStore {
     return s;
   }
 
-  /** Fills the migration-4 columns of rows written before it (once; 50k rows per transaction). */
+  /** Fills the migration-4 and migration-7 columns of rows written before them (once; 50k rows per transaction). */
   private backfill(): void {
     const pending = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'identity_backfill'").get() && this.db.prepare('SELECT 1 FROM identity_backfill').get();
     if (!pending) return;
     const page = this.db.prepare('SELECT rowid, demographics FROM identity_records WHERE rowid > ? AND demographics IS NOT NULL ORDER BY rowid LIMIT 50000');
-    const set = this.db.prepare('UPDATE identity_records SET block_key1 = ?, block_key2 = ?, block_key3 = ?, block_key4 = ?, pdq_family = ?, pdq_given = ?, pdq_birth = ? WHERE rowid = ?');
+    const set = this.db.prepare(`UPDATE identity_records SET ${SEARCH_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`);
     let after = 0;
     for (;;) {
       const rows = page.all(after) as { rowid: number; demographics: string }[];
@@ -228,15 +276,25 @@ export class SqliteIdentityStore implements IdentityStore {
     return row ? toRecord(row) : undefined;
   }
 
-  async commit(batch: IdentityBatch): Promise<void> {
+  commit(batch: IdentityBatch): Promise<void> {
+    return this.write(batch).durable;
+  }
+
+  write(batch: IdentityBatch): PendingWrite {
+    let ran = noop;
+    const applied = new Promise<void>((resolve) => (ran = resolve));
+    const durable = this.commits.submit({ batch, ran });
+    // A batch that never ran (its transaction could not begin) settles `applied` through `durable`'s rejection.
+    return { applied: Promise.race([applied, durable]).then(noop, noop), durable };
+  }
+
+  /** One batch's rows (inside the group commit's savepoint: a failure rolls back this batch alone). */
+  private apply(batch: IdentityBatch): void {
     const put = this.stmt(
-      `INSERT INTO identity_records (id, authority, person_id, demographics, updated,
-         block_key1, block_key2, block_key3, block_key4, pdq_family, pdq_given, pdq_birth)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO identity_records (id, authority, person_id, demographics, updated, ${SEARCH_COLUMNS.join(', ')})
+       VALUES (?, ?, ?, ?, ?, ${SEARCH_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (id, authority) DO UPDATE SET person_id = excluded.person_id, demographics = excluded.demographics,
-         updated = excluded.updated, block_key1 = excluded.block_key1, block_key2 = excluded.block_key2,
-         block_key3 = excluded.block_key3, block_key4 = excluded.block_key4, pdq_family = excluded.pdq_family,
-         pdq_given = excluded.pdq_given, pdq_birth = excluded.pdq_birth`,
+         updated = excluded.updated, ${SEARCH_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
     const review = this.stmt(
       'INSERT INTO identity_reviews (id, authority, candidate_id, candidate_authority, score, time) VALUES (?, ?, ?, ?, ?, ?)',
@@ -247,20 +305,16 @@ export class SqliteIdentityStore implements IdentityStore {
     );
     // The registry's PatientIndex table (patients-sqlite.ts), same database.
     const known = this.stmt('INSERT OR IGNORE INTO patient_ids (id, authority) VALUES (?, ?)');
-    this.db
-      .transaction(() => {
-        for (const r of batch.records ?? []) {
-          const json = r.patient ? JSON.stringify(r.patient) : null;
-          const search = r.patient ? searchValues(r.patient) : [null, null, null, null, null, null, null];
-          put.run(r.key.id, r.key.authority, r.personId, json, r.updated, ...search);
-        }
-        for (const v of batch.reviews ?? []) review.run(v.key.id, v.key.authority, v.candidate.id, v.candidate.authority, v.score, v.time);
-        const m = batch.merge;
-        if (m) merge.run(m.from.id, m.from.authority, m.into.id, m.into.authority, m.fromPerson ?? null, m.intoPerson ?? null, m.time);
-        this.writeDecisions(batch);
-        for (const k of batch.registryIds ?? []) known.run(k.id, k.authority);
-      })
-      .immediate();
+    for (const r of batch.records ?? []) {
+      const json = r.patient ? JSON.stringify(r.patient) : null;
+      const search = r.patient ? searchValues(r.patient) : NO_SEARCH_VALUES;
+      put.run(r.key.id, r.key.authority, r.personId, json, r.updated, ...search);
+    }
+    for (const v of batch.reviews ?? []) review.run(v.key.id, v.key.authority, v.candidate.id, v.candidate.authority, v.score, v.time);
+    const m = batch.merge;
+    if (m) merge.run(m.from.id, m.from.authority, m.into.id, m.into.authority, m.fromPerson ?? null, m.intoPerson ?? null, m.time);
+    this.writeDecisions(batch);
+    for (const k of batch.registryIds ?? []) known.run(k.id, k.authority);
   }
 
   async resolvePerson(personId: string): Promise<string> {
@@ -286,8 +340,10 @@ export class SqliteIdentityStore implements IdentityStore {
     return rows.map(toRecord);
   }
 
-  async candidates(keys: readonly string[], limit: number): Promise<IdentityRecord[]> {
-    // Each key is looked up only in the columns that can hold its kind (matching/blocking.ts tags).
+  async candidates(keys: readonly string[], limit: number, otherThan?: string): Promise<MatchCandidate[]> {
+    // Each key is looked up only in the columns that can hold its kind (matching/blocking.ts tags). Only the
+    // key, person and packed comparables are read (EXPLAIN QUERY PLAN: MULTI-INDEX OR over the block indexes,
+    // then the merges primary key per row); no demographics JSON crosses into JavaScript.
     const terms: string[] = [];
     const args: string[] = [];
     for (const [columns, list] of routeKeys(keys)) {
@@ -300,9 +356,23 @@ export class SqliteIdentityStore implements IdentityStore {
     }
     if (terms.length === 0) return [];
     const rows = this.stmt(
-      `${SELECT_RECORD} WHERE r.demographics IS NOT NULL AND m.into_id IS NULL AND (${terms.join(' OR ')}) LIMIT ?`,
-    ).all(...args, limit) as RecordRow[];
-    return rows.map(toRecord);
+      `SELECT r.id, r.authority, r.person_id, r.match_cmp
+       FROM identity_records r LEFT JOIN identity_merges m ON m.from_id = r.id AND m.from_authority = r.authority
+       WHERE r.demographics IS NOT NULL AND m.into_id IS NULL AND r.authority IS NOT ? AND (${terms.join(' OR ')}) LIMIT ?`,
+    )
+      .raw(true)
+      .all(otherThan ?? null, ...args, limit) as [string, string, string, string | null][];
+    return rows.map(([id, authority, personId, cmp]) => ({
+      key: { id, authority },
+      personId,
+      // match_cmp is NULL only on a row the backfill has not reached (it runs on open): read its demographics.
+      comparable: cmp === null ? this.comparableOf(id, authority) : unpackComparable(cmp),
+    }));
+  }
+
+  private comparableOf(id: string, authority: string): Comparable {
+    const json = this.stmt('SELECT demographics FROM identity_records WHERE id = ? AND authority = ?').pluck().get(id, authority) as string;
+    return comparable(JSON.parse(json) as Patient);
   }
 
   async scan(limit: number): Promise<IdentityRecord[]> {
@@ -334,8 +404,8 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async mergedInto(key: PatientKey): Promise<PatientKey | undefined> {
-    const row = this.db
-      .prepare('SELECT into_id AS id, into_authority AS authority FROM identity_merges WHERE from_id = ? AND from_authority = ?')
+    const row = this
+      .stmt('SELECT into_id AS id, into_authority AS authority FROM identity_merges WHERE from_id = ? AND from_authority = ?')
       .get(key.id, key.authority) as PatientKey | undefined;
     return row ? { id: row.id, authority: row.authority } : undefined;
   }
@@ -372,7 +442,7 @@ export class SqliteIdentityStore implements IdentityStore {
   private writeDecisions(batch: IdentityBatch): void {
     const r = batch.resolve;
     if (r) {
-      this.db.prepare('INSERT INTO identity_review_decisions (seq, decision, operator, time) VALUES (?, ?, ?, ?)').run(r.seq, r.decision, r.operator, r.time);
+      this.stmt('INSERT INTO identity_review_decisions (seq, decision, operator, time) VALUES (?, ?, ?, ?)').run(r.seq, r.decision, r.operator, r.time);
     }
     const d = batch.distinct;
     if (d) {
@@ -394,8 +464,8 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async hasOpenReview(a: PatientKey, b: PatientKey): Promise<boolean> {
-    const row = this.db
-      .prepare(
+    const row = this
+      .stmt(
         `SELECT 1 FROM identity_reviews r LEFT JOIN identity_review_decisions d ON d.seq = r.seq
          WHERE d.seq IS NULL AND ((r.id = ? AND r.authority = ? AND r.candidate_id = ? AND r.candidate_authority = ?)
            OR (r.id = ? AND r.authority = ? AND r.candidate_id = ? AND r.candidate_authority = ?)) LIMIT 1`,
@@ -406,8 +476,8 @@ export class SqliteIdentityStore implements IdentityStore {
 
   async isDistinct(a: PatientKey, b: PatientKey): Promise<boolean> {
     const [x, y] = orderedPair(a, b);
-    const row = this.db
-      .prepare('SELECT 1 FROM identity_distinct WHERE a_id = ? AND a_authority = ? AND b_id = ? AND b_authority = ?')
+    const row = this
+      .stmt('SELECT 1 FROM identity_distinct WHERE a_id = ? AND a_authority = ? AND b_id = ? AND b_authority = ?')
       .get(x.id, x.authority, y.id, y.authority);
     return row !== undefined;
   }

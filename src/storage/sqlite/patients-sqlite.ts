@@ -1,9 +1,13 @@
 /**
  * PatientIndex on SQLite: known identifiers and merges (ITI-8/44 merge: the subsumed id is then
  * rejected by the registry). The merge graph is kept acyclic so that survivor resolution terminates.
+ * Writes are group-committed (group-commit.ts): the WAL fsync runs on the thread pool instead of blocking the
+ * event loop (an ITI-44 merge answered after its identity commit paid one synchronous fsync here, B7), and each
+ * promise settles once durable.
  */
 import type { PatientIndex, PatientKey, PatientStatus } from '../../patient-identity/ports';
 import type { Db } from './db-sqlite';
+import { GroupCommit, type GroupCommitOptions } from './group-commit';
 
 interface KeyRow {
   readonly id: string;
@@ -13,10 +17,26 @@ interface KeyRow {
 const same = (a: PatientKey, b: PatientKey): boolean => a.id === b.id && a.authority === b.authority;
 
 export class SqlitePatientIndex implements PatientIndex {
-  constructor(private readonly db: Db) {}
+  private readonly writes: GroupCommit<() => void>;
+
+  constructor(
+    private readonly db: Db,
+    commits: GroupCommitOptions = {},
+  ) {
+    this.writes = new GroupCommit(db, (work: () => void) => work(), commits);
+  }
+
+  /** Runs `work` in its own savepoint of a group-committed transaction; its result once durable. */
+  private async write<T>(work: () => T): Promise<T> {
+    let result: T | undefined;
+    await this.writes.submit(() => {
+      result = work();
+    });
+    return result as T;
+  }
 
   async add(key: PatientKey): Promise<boolean> {
-    return this.insert(key);
+    return this.write(() => this.insert(key));
   }
 
   private insert(key: PatientKey): boolean {
@@ -45,25 +65,23 @@ export class SqlitePatientIndex implements PatientIndex {
   }
 
   async unmerge(from: PatientKey): Promise<void> {
-    this.db.prepare('DELETE FROM patient_merges WHERE from_id = ? AND from_authority = ?').run(from.id, from.authority);
+    await this.write(() => this.db.prepare('DELETE FROM patient_merges WHERE from_id = ? AND from_authority = ?').run(from.id, from.authority));
   }
 
   async merge(from: PatientKey, into: PatientKey): Promise<void> {
-    this.db
-      .transaction(() => {
-        if (same(this.survivor(into), from)) {
-          throw new Error(`refusing merge: ${into.id} is merged into ${from.id}, the merge would form a cycle`);
-        }
-        const previous = this.mergedInto(from);
-        if (previous && same(previous, into)) return; // repeated message: idempotent
-        if (previous) throw new Error(`refusing merge: ${from.id} is already merged into another identifier`);
-        this.insert(from);
-        this.insert(into);
-        this.db
-          .prepare('INSERT INTO patient_merges (from_id, from_authority, into_id, into_authority) VALUES (?, ?, ?, ?)')
-          .run(from.id, from.authority, into.id, into.authority);
-      })
-      .immediate();
+    await this.write(() => {
+      if (same(this.survivor(into), from)) {
+        throw new Error(`refusing merge: ${into.id} is merged into ${from.id}, the merge would form a cycle`);
+      }
+      const previous = this.mergedInto(from);
+      if (previous && same(previous, into)) return; // repeated message: idempotent
+      if (previous) throw new Error(`refusing merge: ${from.id} is already merged into another identifier`);
+      this.insert(from);
+      this.insert(into);
+      this.db
+        .prepare('INSERT INTO patient_merges (from_id, from_authority, into_id, into_authority) VALUES (?, ?, ?, ?)')
+        .run(from.id, from.authority, into.id, into.authority);
+    });
   }
 
   async aliases(key: PatientKey): Promise<PatientKey[]> {
