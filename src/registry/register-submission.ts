@@ -61,10 +61,10 @@ export async function registerSubmission(
   const translated = deps.translatePatientIds ? await deps.translatePatientIds(input) : input;
   failOnErrors(await checkPatient(translated.submissionSets[0]?.patientId, deps));
 
-  const { submission } = assignEntryUuids(translated, deps.newUuid);
+  const { submission, assigned } = assignEntryUuids(translated, deps.newUuid);
   const now = dtmNow(deps.now());
   const existing = await loadReferenced(submission, deps.registry);
-  failOnErrors(await checkAgainstRegistry(submission, deps.registry, o.actor));
+  failOnErrors(await checkAgainstRegistry(submission, new Set(assigned.values()), deps.registry, o.actor));
 
   const plan = await planLifecycle(
     submission,
@@ -145,14 +145,17 @@ async function loadReferenced(s: Submission, store: RegistryStore): Promise<Map<
 /** Registry-state rules: pre-assigned entryUUIDs, SS/Folder uniqueIds, DocumentEntry hash/size identity. */
 async function checkAgainstRegistry(
   s: Submission,
+  freshIds: ReadonlySet<string>,
   store: RegistryStore,
   actor: Actor,
 ): Promise<RegistryErrorEntry[]> {
   const errors: RegistryErrorEntry[] = [];
   const err = (errorCode: string, codeContext: string) => errors.push({ errorCode, codeContext, severity: 'Error' });
-  const all = [...s.submissionSets, ...s.documentEntries, ...s.folders, ...s.associations];
-  // Every object of the submission is new: an entryUUID already in the registry is a reuse (NIST 15806).
-  const taken = all.length ? await store.getByIds(all.map((x) => x.id)) : [];
+  // Every object of the submission is new: a pre-assigned entryUUID already in the registry is a reuse (NIST
+  // 15806). The ones just assigned (random v4 UUIDs) are not looked up (a B1 query saved); the primary key
+  // would still refuse one at commit, reported with the same code by explainConflict.
+  const preassigned = [...s.submissionSets, ...s.documentEntries, ...s.folders, ...s.associations].filter((x) => !freshIds.has(x.id));
+  const taken = preassigned.length ? await store.getByIds(preassigned.map((x) => x.id)) : [];
   for (const t of taken) err(defaultMetadataCode(actor), `${t.kind} ${t.id}: entryUUID is already registered`);
 
   const packages = [...s.submissionSets, ...s.folders].filter((x) => x.uniqueId);

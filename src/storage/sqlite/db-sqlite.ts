@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { likeToRegExp } from '../like-pattern';
 import { DROP_COARSE_BLOCKING_SQL, IDENTITY_COMPARABLES_SQL, IDENTITY_SCHEMA_SQL, IDENTITY_SEARCH_SQL, REVIEW_SCHEMA_SQL } from './identity-sqlite';
+import { REGISTRY_WRITE_INDEXES_SQL } from './registry-query-sqlite';
 
 export type Db = Database.Database;
 
@@ -102,6 +103,8 @@ const migrations: readonly string[] = [
   DROP_COARSE_BLOCKING_SQL,
   // Migration 7, identity comparables: packed match fields and the day year-key (identity-sqlite.ts; issue 6 B7 feed).
   IDENTITY_COMPARABLES_SQL,
+  // Migration 8, registry write indexes: fewer B-trees per registered object (registry-query-sqlite.ts; issue 3 B1).
+  REGISTRY_WRITE_INDEXES_SQL,
 ];
 
 export const schemaVersion = migrations.length;

@@ -2,6 +2,11 @@
  * Query criteria of registry/ports.ts → one SQL WHERE clause over `objects o`. Lists are bound as one JSON
  * parameter (`IN (SELECT value FROM json_each(?))`) so the SQL text depends only on which criteria are
  * present and prepared statements can be reused. An empty list matches nothing, as SQL `IN ()` would.
+ *
+ * Codes, author persons and referenceIds live in columns of the object's own row (migration 8, "registry
+ * write indexes"), not in side tables: each side-table row was one more B-tree insert keyed by a random
+ * entryUUID, 40% of the WAL pages an ITI-42 registration wrote (BENCHMARKS.md B1). Every query that filters
+ * on them is patient-scoped, so they are read from rows the patient index already found.
  */
 import type {
   AssociationCriteria,
@@ -12,7 +17,66 @@ import type {
   TimeRange,
 } from '../../registry/ports';
 import { dtmKey } from '../dtm-key';
-import type { CodeField } from '../object-index';
+import type { CodeField, IndexedCode } from '../object-index';
+
+/**
+ * The `codes` column: `US field RS code RS scheme US` per code, one leading US, so a code filter is a
+ * substring test (`instr`) with an exact, delimited needle. Values are escaped so the separators (and the
+ * escape FS) never occur inside one; XML 1.0 (§2.2 Char) cannot carry them anyway.
+ */
+const US = '\x1f';
+const RS = '\x1e';
+const escapeCodePart = (s: string): string =>
+  /[\x1c\x1e\x1f]/.test(s) ? s.replace(/[\x1c\x1e\x1f]/g, (c) => `\x1c${String.fromCharCode(c.charCodeAt(0) + 32)}`) : s;
+
+/** Needle for one code; without a scheme it matches the code under any scheme. */
+const codeNeedle = (field: CodeField, code: string, scheme: string | undefined): string =>
+  `${US}${field}${RS}${escapeCodePart(code)}${RS}${scheme === undefined ? '' : `${escapeCodePart(scheme)}${US}`}`;
+
+export function codesColumn(codes: readonly IndexedCode[]): string | null {
+  if (codes.length === 0) return null;
+  let s = US;
+  for (const c of codes) s += `${c.field}${RS}${escapeCodePart(c.code)}${RS}${escapeCodePart(c.scheme)}${US}`;
+  return s;
+}
+
+/** author_persons / reference_ids columns: a JSON array of strings, NULL when empty. */
+export const listColumn = (values: readonly string[]): string | null => (values.length ? JSON.stringify(values) : null);
+
+/** The same encoding in SQL, for the migration that moves the old side-table rows into the columns. */
+const sqlEscapeCodePart = (col: string) =>
+  `replace(replace(replace(${col}, char(28), char(28) || '<'), char(30), char(28) || '>'), char(31), char(28) || '?')`;
+
+/**
+ * Migration 8, registry write indexes (BENCHMARKS.md B1): side tables → columns; document_uids without a
+ * separate rowid B-tree; no (kind, id) index (id lookups use the primary key, see `base`); the uniqueId and
+ * association indexes hold only the rows that have the value.
+ */
+export const REGISTRY_WRITE_INDEXES_SQL = `
+  ALTER TABLE objects ADD COLUMN codes TEXT;
+  ALTER TABLE objects ADD COLUMN author_persons TEXT;
+  ALTER TABLE objects ADD COLUMN reference_ids TEXT;
+  UPDATE objects SET
+    codes = (SELECT char(31) || group_concat(c.field || char(30) || ${sqlEscapeCodePart('c.code')} || char(30) ||
+      ${sqlEscapeCodePart('c.scheme')}, char(31)) || char(31) FROM codes c WHERE c.object_id = objects.id),
+    author_persons = (SELECT CASE WHEN count(*) > 0 THEN json_group_array(a.person) END FROM author_persons a WHERE a.object_id = objects.id),
+    reference_ids = (SELECT CASE WHEN count(*) > 0 THEN json_group_array(r.ref) END FROM reference_ids r WHERE r.object_id = objects.id)
+  WHERE kind <> 'Association';
+  DROP TABLE codes;
+  DROP TABLE author_persons;
+  DROP TABLE reference_ids;
+  CREATE TABLE document_uids_new (unique_id TEXT PRIMARY KEY, hash TEXT, size TEXT) WITHOUT ROWID;
+  INSERT INTO document_uids_new (unique_id, hash, size) SELECT unique_id, hash, size FROM document_uids;
+  DROP TABLE document_uids;
+  ALTER TABLE document_uids_new RENAME TO document_uids;
+  DROP INDEX objects_kind_id;
+  DROP INDEX objects_kind_unique_id;
+  DROP INDEX objects_kind_assoc_source;
+  DROP INDEX objects_kind_assoc_target;
+  CREATE INDEX objects_kind_unique_id ON objects (kind, unique_id) WHERE unique_id IS NOT NULL;
+  CREATE INDEX objects_kind_assoc_source ON objects (kind, assoc_source) WHERE assoc_source IS NOT NULL;
+  CREATE INDEX objects_kind_assoc_target ON objects (kind, assoc_target) WHERE assoc_target IS NOT NULL;
+`;
 
 export interface SqlWhere {
   readonly sql: string;
@@ -43,13 +107,8 @@ class Where {
   /** OR within anyOf; a missing codingScheme matches any scheme. */
   code(field: CodeField, filter: CodeFilter | undefined): this {
     if (filter === undefined) return this;
-    const alternatives = filter.anyOf.map((a) => ({ code: a.code, scheme: a.codingScheme ?? null }));
-    return this.add(
-      `EXISTS (SELECT 1 FROM codes c, json_each(?) j WHERE c.object_id = o.id AND c.field = ?` +
-        ` AND c.code = j.value ->> '$.code' AND (j.value ->> '$.scheme' IS NULL OR c.scheme = j.value ->> '$.scheme'))`,
-      JSON.stringify(alternatives),
-      field,
-    );
+    const needles = filter.anyOf.map((a) => codeNeedle(field, a.code, a.codingScheme ?? undefined));
+    return this.add(`EXISTS (SELECT 1 FROM json_each(?) j WHERE instr(o.codes, j.value) > 0)`, JSON.stringify(needles));
   }
 
   /** A list of CodeFilters is ANDed. */
@@ -62,7 +121,7 @@ class Where {
   authors(patterns: readonly string[] | undefined): this {
     if (patterns === undefined) return this;
     return this.add(
-      `EXISTS (SELECT 1 FROM author_persons a, json_each(?) j WHERE a.object_id = o.id AND tessera_like(a.person, j.value))`,
+      `EXISTS (SELECT 1 FROM json_each(o.author_persons) a, json_each(?) j WHERE tessera_like(a.value, j.value))`,
       JSON.stringify(patterns),
     );
   }
@@ -70,7 +129,7 @@ class Where {
   refs(values: readonly string[] | undefined): this {
     if (values === undefined) return this;
     return this.add(
-      `EXISTS (SELECT 1 FROM reference_ids r WHERE r.object_id = o.id AND r.ref IN (SELECT value FROM json_each(?)))`,
+      `EXISTS (SELECT 1 FROM json_each(o.reference_ids) r WHERE r.value IN (SELECT value FROM json_each(?)))`,
       JSON.stringify(values),
     );
   }
@@ -80,9 +139,13 @@ class Where {
   }
 }
 
+/**
+ * With ids, `+o.kind` keeps the kind term from being used as an index prefix: without planner statistics
+ * SQLite would otherwise walk objects_patient (kind=?) instead of the primary key.
+ */
 const base = (kind: string, c: { patientIds?: readonly string[]; statuses?: readonly string[]; ids?: readonly string[]; uniqueIds?: readonly string[] }): Where =>
   new Where()
-    .add('o.kind = ?', kind)
+    .add(c.ids === undefined ? 'o.kind = ?' : '+o.kind = ?', kind)
     .in('o.patient_id', c.patientIds)
     .in('o.status', c.statuses)
     .in('o.id', c.ids)
@@ -120,7 +183,8 @@ export function folderWhere(c: FolderCriteria): SqlWhere {
 }
 
 export function associationWhere(c: AssociationCriteria): SqlWhere {
-  const w = new Where().add('o.kind = ?', 'Association');
+  // With endpointIds the UNION yields ids: `+o.kind` leaves the primary key to the planner (see `base`).
+  const w = new Where().add(c.endpointIds === undefined ? 'o.kind = ?' : '+o.kind = ?', 'Association');
   if (c.endpointIds !== undefined) {
     const list = JSON.stringify(c.endpointIds);
     // A UNION of two indexed lookups: an OR across the two columns makes SQLite walk every association, and

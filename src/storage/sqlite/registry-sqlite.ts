@@ -28,8 +28,10 @@ import { indexObject, type ObjectIndex } from '../object-index';
 import { sqliteCode, type Db } from './db-sqlite';
 import {
   associationWhere,
+  codesColumn,
   documentEntryWhere,
   folderWhere,
+  listColumn,
   submissionSetWhere,
   type SqlWhere,
 } from './registry-query-sqlite';
@@ -55,16 +57,17 @@ interface Row {
 }
 
 const insertObjectSql = `INSERT INTO objects (id, kind, uid_group, unique_id, patient_id, status, type, assoc_source,
-  assoc_target, ss_source_id, t_creation, t_service_start, t_service_stop, t_submission, t_last_update, fingerprint, json)
+  assoc_target, ss_source_id, t_creation, t_service_start, t_service_stop, t_submission, t_last_update, fingerprint, json,
+  codes, author_persons, reference_ids)
   VALUES (@id, @kind, @uidGroup, @uniqueId, @patientId, @status, @type, @assocSource, @assocTarget, @ssSourceId,
-  @creation, @serviceStart, @serviceStop, @submission, @lastUpdate, @fingerprint, @json)`;
+  @creation, @serviceStart, @serviceStop, @submission, @lastUpdate, @fingerprint, @json, @codes, @authorPersons, @referenceIds)`;
 
 /** Only if still absent, and for a folder only if lastUpdateTime is still the one the form was made from. */
 const keepEbrimSql = `UPDATE objects SET ebrim = @ebrim WHERE id = @id AND ebrim IS NULL
   AND (kind <> 'Folder' OR json ->> '$.lastUpdateTime' IS @lastUpdate)`;
 
 /** Stored forms written per event-loop turn: bounds the time one write takes from other requests. */
-const KEEP_PER_TURN = 200;
+const KEEP_PER_TURN = 25;
 
 /** The model with the status column (RPLC changes it after registration) and, when read, the stored ebRIM. */
 function toModel<T extends RegistryObject>(row: Row): T {
@@ -133,12 +136,6 @@ export class SqliteRegistryStore implements RegistryStore {
       throw err;
     }
     if (o.kind === 'DocumentEntry' && o.uniqueId !== undefined) this.claimDocumentUid(o.uniqueId, o.hash, o.size);
-    const code = this.stmt('INSERT INTO codes (object_id, field, code, scheme) VALUES (?, ?, ?, ?)');
-    for (const c of ix.codes) code.run(o.id, c.field, c.code, c.scheme);
-    const author = this.stmt('INSERT INTO author_persons (object_id, person) VALUES (?, ?)');
-    for (const p of ix.authorPersons) author.run(o.id, p);
-    const ref = this.stmt('INSERT INTO reference_ids (object_id, ref) VALUES (?, ?)');
-    for (const r of ix.referenceIds) ref.run(o.id, r);
   }
 
   /**
@@ -262,5 +259,8 @@ function objectParams(ix: ObjectIndex, o: RegistryObject, fingerprint: string): 
     lastUpdate: ix.times.lastUpdateTime ?? null,
     fingerprint: ix.kind === 'SubmissionSet' ? fingerprint : null,
     json: JSON.stringify({ ...o, availabilityStatus: ix.status }),
+    codes: codesColumn(ix.codes),
+    authorPersons: listColumn(ix.authorPersons),
+    referenceIds: listColumn(ix.referenceIds),
   };
 }
