@@ -1,5 +1,5 @@
 /** Builds the handlers' `Deps` from the validated Config and the open Stores (the composition root's job). */
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from './uuid-v7';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load-config';
@@ -24,7 +24,7 @@ export async function buildDeps(config: Config, stores: Stores, log: Logger, rep
     },
     repository: { repositoryUniqueId, maxDocumentBytes: config.maxDocumentBytes },
     now: () => new Date(),
-    newUuid: () => `urn:uuid:${randomUUID()}`,
+    newUuid: () => `urn:uuid:${uuidV7()}`, // time-ordered: new rows append to the key indexes (uuid-v7.ts)
     log,
   };
 }
