@@ -5,46 +5,21 @@
  * Why (BENCHMARKS.md hot spot 5, scenario B3): a 20 MB document sent inline is ~27 MB of text; removing
  * whitespace, validating and decoding it in one go blocked the event loop for hundreds of ms, so every
  * concurrent request waited. Here each slice costs a few ms, the decoded bytes stream straight into the
- * document store, and the whole decoded document is never held in memory.
+ * document store, and the whole decoded document is never held in memory. Since session 3 the SOAP reader
+ * streams ITI-41 Document text itself (src/soap/xml-stream.ts); this is for text that reached the tree
+ * (a request built without that reader).
  */
+
+import { DecodedTooLargeError, InvalidBase64Error, strictDecode } from '../soap/base64-text';
 
 /** Characters of text handled per slice (a multiple of 4 keeps most slices free of carried groups). */
 const SLICE_CHARS = 1024 * 1024;
 const WHITESPACE = /\s/;
 const ALL_WHITESPACE = /\s+/g;
 
-/** The text is not valid base64 (the caller answers with its own, specific error). */
-export class InvalidBase64Error extends Error {
-  constructor() {
-    super('content is not valid base64');
-    this.name = 'InvalidBase64Error';
-  }
-}
-
-/** More than `maxBytes` would be decoded. */
-export class DecodedTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`larger than ${maxBytes} bytes`);
-    this.name = 'DecodedTooLargeError';
-  }
-}
+export { DecodedTooLargeError, InvalidBase64Error };
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * Decodes whole 4-character groups (`pad` '=' at the end), or undefined when a character is outside the
- * RFC 4648 §4 alphabet. Why not a regular expression: matching each slice against [A-Za-z0-9+/]* cost
- * ~14 ms per MiB, more than everything else here. Node's decoder instead skips characters it does not
- * know (so any such character makes the output shorter than 3 bytes per 4 characters), but it also takes
- * base64url's '-' and '_' and reads only the low byte of non-ASCII UTF-16 units: those two checks come
- * first, both native scans.
- */
-function strictDecode(groups: string, pad: number): Buffer | undefined {
-  if (Buffer.byteLength(groups, 'utf8') !== groups.length) return undefined; // non-ASCII
-  if (groups.includes('-') || groups.includes('_')) return undefined;
-  const bytes = Buffer.from(groups, 'base64');
-  return bytes.length === (groups.length / 4) * 3 - pad ? bytes : undefined;
-}
 
 /**
  * The end of the base64 characters and the number of '=' after them (whitespace may follow or interleave

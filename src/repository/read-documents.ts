@@ -2,7 +2,9 @@
  * The xdsb:Document elements of a ProvideAndRegisterDocumentSetRequest (ITI TF-2b §3.41.4.1.2), each
  * resolved to stored bytes: an xop:Include names an MTOM part the endpoint already streamed into a pending
  * blob; otherwise the element holds the document inline as base64 text (XOP is optional: .NET/WCF
- * clients send it so, see shared/reference/libraries.md §1), which is decoded and stored as pending here.
+ * clients send it so, see shared/reference/libraries.md §1). The SOAP reader decodes that text into a
+ * pending blob while the request arrives (`req.inline`, B3); text that reached the tree anyway (a request
+ * built another way) is decoded and stored as pending here.
  */
 import { Readable } from 'node:stream';
 import { XdsCode, XdsError, type RegistryErrorEntry } from '../errors';
@@ -73,27 +75,39 @@ async function blobOf(
     if (!part) throw new XdsError(metadataError(`xdsb:Document ${id}: its xop:Include names no MIME part`));
     return part.stored;
   }
+  const streamed = req.inline?.get(el);
+  if (streamed) {
+    // The SOAP reader already decoded this text into a pending blob as it arrived (B3); the endpoint discards it.
+    if (!('stored' in streamed)) throw inlineError(streamed.error, id, maxBytes);
+    if (streamed.stored.size > maxBytes) throw inlineError(new DecodedTooLargeError(maxBytes), id, maxBytes);
+    return streamed.stored;
+  }
   const blob = await storeInline(el.text, id, store, maxBytes);
   inlineBlobIds.push(blob.blobId);
   return blob;
 }
 
+/** Errors of inline content keep their specific codes, each naming the document. */
+function inlineError(e: unknown, id: string, maxBytes: number): unknown {
+  if (e instanceof InvalidBase64Error) {
+    return new XdsError(metadataError(`xdsb:Document ${id}: content is neither an xop:Include nor valid base64`));
+  }
+  if (e instanceof DecodedTooLargeError) {
+    return XdsError.of(XdsCode.RepositoryOutOfResources, `xdsb:Document ${id}: larger than ${Math.min(maxBytes, e.maxBytes)} bytes`);
+  }
+  if (isOutOfSpace(e)) return outOfResources(`xdsb:Document ${id}`, e);
+  return e;
+}
+
 /**
- * Decodes inline base64 in slices straight into a pending blob (base64-stream.ts: the event loop stays
- * free and the decoded document is never held whole). Errors keep their specific codes: bad base64 →
+ * Text that reached the tree (a request not read by readSoapRequest with a sink): decoded in slices
+ * straight into a pending blob (base64-stream.ts: the event loop stays free, the document is never whole). Errors keep their specific codes: bad base64 →
  * XDSRepositoryMetadataError, too large → XDSRepositoryOutOfResources, each naming the document.
  */
 async function storeInline(text: string, id: string, store: DocumentStore, maxBytes: number): Promise<StoredBlob> {
   try {
     return await store.putPending(Readable.from(decodeBase64Slices(text, maxBytes), { objectMode: false }), { maxBytes });
   } catch (e) {
-    if (e instanceof InvalidBase64Error) {
-      throw new XdsError(metadataError(`xdsb:Document ${id}: content is neither an xop:Include nor valid base64`));
-    }
-    if (e instanceof DecodedTooLargeError) {
-      throw XdsError.of(XdsCode.RepositoryOutOfResources, `xdsb:Document ${id}: larger than ${maxBytes} bytes`);
-    }
-    if (isOutOfSpace(e)) throw outOfResources(`xdsb:Document ${id}`, e);
-    throw e;
+    throw inlineError(e, id, maxBytes);
   }
 }

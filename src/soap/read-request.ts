@@ -4,18 +4,23 @@
  *
  * Order of defences (security.md §2): media type and content coding first (415), declared length
  * (413 before reading), caps while streaming (413), strict UTF-8, then the strict XML reader (no DOCTYPE),
- * then envelope shape, mustUnderstand and WS-Addressing. Every failure is a SoapFaultError; whatever
- * the attachment sink already stored is handed to `discard`, and the input stream is drained or destroyed.
+ * then envelope shape, mustUnderstand and WS-Addressing. A plain body is parsed as it arrives (xml-stream.ts,
+ * inline ITI-41 documents decoded straight into the attachment sink); after a parse error the body is still
+ * read to its end, so a too large body (413) or bad UTF-8 is reported first, as when it was read whole.
+ * Every failure is a SoapFaultError; whatever the attachment sink already stored (MTOM parts and inline
+ * documents) is handed to `discard`, and the input stream is drained or destroyed.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { SoapFaultError } from '../errors';
 import { readEnvelope, type EnvelopeParts } from './envelope';
 import { receiverFault, senderFault, tooLarge, unsupportedMedia, versionMismatch } from './faults';
 import { contentIdFromHref, isValidBoundary, normaliseContentId, parseMediaType, type MediaType } from './media-type';
 import { readMultipart } from './mime-read';
-import { XOP_NS } from './namespaces';
-import { parseXmlAsync, XmlSyntaxError, type XmlElement } from './xml';
+import { SOAP12_NS, XOP_NS } from './namespaces';
+import { XmlSyntaxError, type XmlElement } from './xml';
+import { NotUtf8Error, XmlByteStream, type Base64Sink, type QName, type StreamedOutcome } from './xml-stream';
 
 export interface Attachment<T> {
   readonly contentId: string;
@@ -28,6 +33,13 @@ export interface SoapRequest<T> extends EnvelopeParts {
   /** Key: normalised Content-ID (no `<>`, percent-decoded). */
   readonly attachments: ReadonlyMap<string, Attachment<T>>;
   readonly mtom: boolean;
+  /**
+   * Inline base64 content the reader streamed into the attachment sink (see `base64Elements`), by element:
+   * stored (then also in `attachments` under a generated id, so it is discarded with them), or the reason
+   * it was not (InvalidBase64Error, DecodedTooLargeError, a sink error) for the handler to answer.
+   * Elements not in it keep their text in the tree. Absent when nothing was streamed.
+   */
+  readonly inline?: ReadonlyMap<XmlElement, StreamedOutcome<T>>;
 }
 
 export interface ReadOptions<T> {
@@ -43,7 +55,26 @@ export interface ReadOptions<T> {
   readonly attachmentSink?: (stream: Readable, info: { contentId: string; contentType: string }) => Promise<T>;
   /** Called with what the sink already stored when reading fails later, so nothing is left behind. */
   readonly discard?: (stored: readonly T[]) => Promise<void>;
+  /**
+   * Element paths (root first) whose base64 text is decoded into `attachmentSink` while the envelope is
+   * read, instead of becoming tree text. Default (when there is a sink): the ITI-41 `xdsb:Document`.
+   */
+  readonly base64Elements?: readonly (readonly QName[])[];
 }
+
+/**
+ * ITI TF-2b §3.41.4.1.2: Envelope/Body/ProvideAndRegisterDocumentSetRequest/Document carries a document as
+ * base64Binary when the sender does not use XOP (.NET/WCF clients). The XDS namespace is spelled here
+ * because the transport imports nothing from above it; test/soap/xml-stream.test.ts checks it against
+ * ebxml/vocabulary.ts. (The endpoint could pass `base64Elements` itself and this default go.)
+ */
+const XDSB_NS = 'urn:ihe:iti:xds-b:2007';
+export const ITI41_DOCUMENT_PATH: readonly QName[] = [
+  { ns: SOAP12_NS, local: 'Envelope' },
+  { ns: SOAP12_NS, local: 'Body' },
+  { ns: XDSB_NS, local: 'ProvideAndRegisterDocumentSetRequest' },
+  { ns: XDSB_NS, local: 'Document' },
+];
 
 type Framing = { readonly mtom: false } | { readonly mtom: true; readonly contentType: string; readonly startId?: string };
 
@@ -97,12 +128,6 @@ async function* capped(stream: Readable, cap: number | undefined): AsyncGenerato
   }
 }
 
-async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
-}
-
 /** XOP §4.1: the root part is application/xop+xml whose `type` is the SOAP 1.2 media type. */
 function checkRootType(m: MediaType | undefined): void {
   if (m?.type === 'text/xml' || parseMediaType(m?.params.type)?.type === 'text/xml') throw versionMismatch();
@@ -110,14 +135,52 @@ function checkRootType(m: MediaType | undefined): void {
   if (!ok) throw senderFault('The MTOM root part is not a UTF-8 application/xop+xml SOAP 1.2 part');
 }
 
-async function parseSoapXml(bytes: Buffer): Promise<XmlElement> {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (e) {
-    throw senderFault('The SOAP message is not valid UTF-8', undefined, e);
-  }
-  return parseXmlAsync(text);
+/** Bytes per write when the envelope is already in memory (MTOM root part): one write is a few ms at most. */
+const ROOT_SLICE = 64 * 1024;
+/** Decoded inline bytes buffered ahead of the sink (its writer batches ~1 MiB). */
+const SINK_HIGH_WATER = 1024 * 1024;
+
+/** The attachment sink fed by the XML reader: a PassThrough with backpressure, settled however it ends. */
+function base64Sink<T>(sink: NonNullable<ReadOptions<T>['attachmentSink']>): Base64Sink<T> {
+  const pass = new PassThrough({ highWaterMark: SINK_HIGH_WATER });
+  pass.on('error', () => undefined); // the sink's promise reports it
+  const result = sink(pass, { contentId: `${randomUUID()}@inline.invalid`, contentType: 'application/octet-stream' });
+  result.catch(() => pass.destroy()); // a sink that failed without consuming must not leave the reader waiting
+  const live = (): boolean => !pass.destroyed && !pass.writableEnded;
+  return {
+    write: (bytes) => (live() ? pass.write(bytes) : true),
+    drained: () =>
+      !live() || !pass.writableNeedDrain
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = (): void => {
+              pass.off('drain', done);
+              pass.off('close', done);
+              resolve();
+            };
+            pass.on('drain', done);
+            pass.on('close', done);
+          }),
+    end: () => {
+      if (live()) pass.end();
+    },
+    abort: (err) => pass.destroy(err),
+    result,
+  };
+}
+
+function xmlReader<T>(opts: ReadOptions<T>): XmlByteStream<T> {
+  const sink = opts.attachmentSink;
+  return new XmlByteStream<T>({
+    base64Paths: sink ? (opts.base64Elements ?? [ITI41_DOCUMENT_PATH]) : [],
+    include: { ns: XOP_NS, local: 'Include' },
+    maxDecodedBytes: opts.maxAttachmentBytes,
+    openSink: () => base64Sink(sink!),
+  });
+}
+
+async function feedBuffer<T>(xml: XmlByteStream<T>, bytes: Buffer): Promise<void> {
+  for (let i = 0; i < bytes.length; i += ROOT_SLICE) await xml.write(bytes.subarray(i, i + ROOT_SLICE));
 }
 
 /** Every xop:Include must name a part, and every part must be named (XOP 1.0 §3; security.md X9). */
@@ -135,13 +198,16 @@ function checkXopReferences(root: XmlElement, parts: ReadonlyMap<string, unknown
   if (referenced.size !== parts.size) throw senderFault('A MIME attachment is not referenced by any xop:Include');
 }
 
-async function readFramed<T>(input: { headers: IncomingHttpHeaders; stream: Readable }, opts: ReadOptions<T>, stored: T[]) {
+/** Reads the body: a plain envelope is parsed as it arrives; an MTOM root part once its parts are stored. */
+async function readFramed<T>(input: { headers: IncomingHttpHeaders; stream: Readable }, opts: ReadOptions<T>, stored: T[], xml: XmlByteStream<T>) {
   const framing = framingOf(input.headers);
   const totalCap = opts.maxTotalBytes ?? (framing.mtom ? undefined : opts.maxEnvelopeBytes);
   checkDeclaredLength(input.headers, totalCap);
   if (!framing.mtom) {
-    const root = await readAll(capped(input.stream, Math.min(totalCap ?? Infinity, opts.maxEnvelopeBytes)));
-    return { mtom: false, root, parts: new Map<string, Attachment<T>>() };
+    for await (const chunk of capped(input.stream, Math.min(totalCap ?? Infinity, opts.maxEnvelopeBytes))) {
+      await xml.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    }
+    return { mtom: false, parts: new Map<string, Attachment<T>>() };
   }
   const r = await readMultipart(capped(input.stream, totalCap), {
     contentType: framing.contentType,
@@ -153,7 +219,20 @@ async function readFramed<T>(input: { headers: IncomingHttpHeaders; stream: Read
     stored,
   });
   checkRootType(r.rootType);
-  return { mtom: true, root: r.root, parts: r.parts };
+  await feedBuffer(xml, r.root);
+  return { mtom: true, parts: r.parts };
+}
+
+/** Stored inline contents join the attachments (so whoever discards those discards these too). */
+function withInline<T>(parts: ReadonlyMap<string, Attachment<T>>, inline: ReadonlyMap<XmlElement, StreamedOutcome<T>>) {
+  if (inline.size === 0) return parts;
+  const all = new Map(parts);
+  for (const o of inline.values()) {
+    if (!('stored' in o)) continue;
+    const contentId = `${randomUUID()}@inline.invalid`; // no cid: href can name it (random, .invalid)
+    all.set(contentId, { contentId, contentType: 'application/octet-stream', stored: o.stored });
+  }
+  return all;
 }
 
 /** Frees the connection after a failure: drain a small remainder, destroy a large one. */
@@ -170,6 +249,7 @@ function release(stream: Readable): void {
 function toFault(err: unknown): SoapFaultError {
   if (err instanceof SoapFaultError) return err;
   if (err instanceof XmlSyntaxError) return senderFault('The SOAP message is not well-formed XML', undefined, err);
+  if (err instanceof NotUtf8Error) return senderFault('The SOAP message is not valid UTF-8', undefined, err);
   const code = (err as { code?: string } | undefined)?.code;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return senderFault('The request body was not received completely', undefined, err);
@@ -182,14 +262,18 @@ export async function readSoapRequest<T>(
   opts: ReadOptions<T>,
 ): Promise<SoapRequest<T>> {
   const stored: T[] = [];
+  let xml: XmlByteStream<T> | undefined = xmlReader(opts);
   try {
-    const { mtom, root, parts } = await readFramed(input, opts, stored);
-    const envelope = await parseSoapXml(root);
+    const { mtom, parts } = await readFramed(input, opts, stored, xml);
+    const { root: envelope, streamed } = await xml.end();
+    xml = undefined;
+    for (const o of streamed.values()) if ('stored' in o) stored.push(o.stored);
     const env = readEnvelope(envelope);
     if (mtom) checkXopReferences(envelope, parts);
-    return { ...env, attachments: parts, mtom };
+    return { ...env, attachments: withInline(parts, streamed), mtom, ...(streamed.size > 0 ? { inline: streamed } : {}) };
   } catch (err) {
     release(input.stream);
+    if (xml) stored.push(...(await xml.abort()));
     if (stored.length > 0 && opts.discard) {
       // The original fault matters more to the client than a clean-up failure; the store sweeps leftovers.
       await opts.discard(stored).catch(() => undefined);

@@ -35,74 +35,122 @@ export interface XmlLimits {
   readonly maxAttributes: number;
 }
 
-const DEFAULT_LIMITS: XmlLimits = { maxDepth: 100, maxAttributes: 256 };
+export const DEFAULT_LIMITS: XmlLimits = { maxDepth: 100, maxAttributes: 256 };
 const SLICE = 256 * 1024;
 
-interface Building {
-  ns: string;
-  local: string;
-  prefix: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  text: string[];
+/** An element whose end tag has not been read yet (what the hooks of TreeBuilder see). */
+export interface OpenElement {
+  readonly ns: string;
+  readonly local: string;
+  readonly prefix: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: XmlElement[];
+  readonly text: string[];
 }
 
-function createBuilder(limits: XmlLimits) {
-  const parser = new SaxesParser({ xmlns: true, position: true });
-  const stack: Building[] = [];
-  let root: XmlElement | undefined;
-  let failure: Error | undefined;
-  // Throwing from a handler aborts saxes mid-chunk: feeding on after an error can be quadratic.
-  const fail = (message: string): never => {
-    failure ??= new XmlSyntaxError(message);
-    throw failure;
-  };
+/**
+ * For streaming readers (xml-stream.ts): see elements open and close, and take the character data of
+ * chosen elements before it reaches the tree.
+ */
+export interface TreeHooks {
+  /** `stack` = the open ancestors, root first; `el` is not on it yet. */
+  onOpen?(el: OpenElement, stack: readonly OpenElement[]): void;
+  /** Character data (text or CDATA) of `el`; return true when taken (then it is not added to the tree). */
+  onText?(el: OpenElement, text: string): boolean;
+  onClose?(el: OpenElement, built: XmlElement): void;
+}
 
-  parser.on('doctype', () => fail('DOCTYPE is not allowed'));
-  parser.on('error', (e) => fail(e.message));
-  parser.on('opentag', (tag: SaxesTagNS) => {
-    if (stack.length >= limits.maxDepth) return fail(`nesting deeper than ${limits.maxDepth}`);
+/** saxes plus the tree: feed strings with `write`, get the root from `finish`. */
+export class TreeBuilder {
+  private readonly parser = new SaxesParser({ xmlns: true, position: true });
+  private readonly stack: OpenElement[] = [];
+  private root: XmlElement | undefined;
+  private failure: Error | undefined;
+  /**
+   * Whether the last event was a start or end tag whose `>` was the last character written so far: saxes is
+   * then in the character data of the (new) innermost element. Read after a write by xml-stream.ts.
+   */
+  tagEndedWrite = false;
+  /** UTF-16 units written so far (saxes' `position` counts the same). */
+  fed = 0;
+
+  constructor(
+    private readonly limits: XmlLimits = DEFAULT_LIMITS,
+    private readonly hooks: TreeHooks = {},
+  ) {
+    const p = this.parser;
+    p.on('doctype', () => this.fail('DOCTYPE is not allowed'));
+    p.on('error', (e) => this.fail(e.message));
+    p.on('opentag', (tag: SaxesTagNS) => this.open(tag));
+    p.on('text', (t) => this.text(t));
+    p.on('cdata', (t) => this.text(t));
+    // No comment or PI handlers: a 7th handler turns the parser into a slow-properties (dictionary) object
+    // in V8, which made every parse ~2x slower (saxes sets each handler as a new property).
+    p.on('closetag', () => this.close());
+  }
+
+  /** Throwing from a handler aborts saxes mid-chunk: feeding on after an error can be quadratic. */
+  private fail(message: string): never {
+    this.failure ??= new XmlSyntaxError(message);
+    throw this.failure;
+  }
+
+  private open(tag: SaxesTagNS): void {
+    this.tagEndedWrite = this.parser.position === this.fed;
+    if (this.stack.length >= this.limits.maxDepth) return this.fail(`nesting deeper than ${this.limits.maxDepth}`);
     const attrs: Record<string, string> = {};
     let count = 0;
     for (const a of Object.values(tag.attributes)) {
-      if (++count > limits.maxAttributes) return fail(`more than ${limits.maxAttributes} attributes`);
+      if (++count > this.limits.maxAttributes) return this.fail(`more than ${this.limits.maxAttributes} attributes`);
       if (a.prefix === 'xmlns' || a.name === 'xmlns') continue;
       attrs[a.uri ? `{${a.uri}}${a.local}` : a.local] = a.value;
     }
-    stack.push({ ns: tag.uri ?? '', local: tag.local ?? tag.name, prefix: tag.prefix ?? '', attrs, children: [], text: [] });
-  });
-  const onText = (t: string) => {
-    const top = stack[stack.length - 1];
-    if (top) top.text.push(t);
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', () => {
-    const b = stack.pop();
+    const el: OpenElement = { ns: tag.uri ?? '', local: tag.local ?? tag.name, prefix: tag.prefix ?? '', attrs, children: [], text: [] };
+    this.hooks.onOpen?.(el, this.stack);
+    this.stack.push(el);
+  }
+
+  private text(t: string): void {
+    this.tagEndedWrite = false;
+    const top = this.stack[this.stack.length - 1];
+    if (top && !this.hooks.onText?.(top, t)) top.text.push(t);
+  }
+
+  private close(): void {
+    this.tagEndedWrite = this.parser.position === this.fed;
+    const b = this.stack.pop();
     if (!b) return;
     const el: XmlElement = { ns: b.ns, local: b.local, prefix: b.prefix, attrs: b.attrs, children: b.children, text: b.text.join('') };
-    const parent = stack[stack.length - 1];
+    this.hooks.onClose?.(b, el);
+    const parent = this.stack[this.stack.length - 1];
     if (parent) parent.children.push(el);
-    else root = el;
-  });
+    else this.root = el;
+  }
 
-  return {
-    write(chunk: string) {
-      if (failure) throw failure;
-      parser.write(chunk);
-    },
-    finish(): XmlElement {
-      if (failure) throw failure;
-      parser.close();
-      if (!root) throw new XmlSyntaxError('no root element');
-      return root;
-    },
-  };
+  /** The innermost open element. */
+  get top(): OpenElement | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+
+  write(chunk: string): void {
+    if (this.failure) throw this.failure;
+    this.fed += chunk.length;
+    this.tagEndedWrite = false;
+    this.parser.write(chunk);
+  }
+
+  finish(): XmlElement {
+    if (this.failure) throw this.failure;
+    this.parser.close();
+    if (!this.root) throw new XmlSyntaxError('no root element');
+    return this.root;
+  }
 }
 
 /** Parses a complete document synchronously (small inputs: queries, HL7v3 messages, test data). */
 export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlElement {
-  const b = createBuilder(limits);
+  const b = new TreeBuilder(limits);
   try {
     b.write(text);
     return b.finish();
@@ -114,7 +162,7 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
 /** Parses in slices, yielding to the event loop between them, for large envelopes (inline base64). */
 export async function parseXmlAsync(text: string, limits: XmlLimits = DEFAULT_LIMITS): Promise<XmlElement> {
   if (text.length <= SLICE) return parseXml(text, limits);
-  const b = createBuilder(limits);
+  const b = new TreeBuilder(limits);
   try {
     for (let i = 0; i < text.length; i += SLICE) {
       b.write(text.slice(i, i + SLICE));

@@ -41,15 +41,27 @@ describe('soap/read-request on the NIST PnrXop corpus', function () {
   }
 
   for (const name of ['NoXop', 'dicom']) {
-    it(`${name}: reads MTOM framing with no attachment and the document inline`, async () => {
+    it(`${name}: reads MTOM framing with no attachment and streams the inline document into the sink`, async () => {
       const { headers, body } = load(name);
       const req = await readSoapRequest({ headers, stream: streamOf([body], 333) }, opts);
       expect(req.mtom).to.equal(true);
-      expect(req.attachments.size).to.equal(0);
       const docs = childrenOf(req.body, XDSB, 'Document');
       expect(docs).to.have.length(1);
-      expect(docs[0].text.trim()).to.not.equal('');
       expect(resolveXopInclude(docs[0], req)).to.equal(undefined);
+      // the base64 text as the wire carries it, decoded in one go, is what the sink received
+      const text = /<(?:\w+:)?Document\b[^>]*>([^<]*)</.exec(body.toString('utf8'))![1];
+      const inline = req.inline?.get(docs[0]);
+      expect(inline && 'stored' in inline ? inline.stored : undefined).to.include(sha1Of([Buffer.from(text.replace(/\s/g, ''), 'base64')]));
+      expect(docs[0].text).to.equal(''); // not in the tree
+      expect(req.attachments.size).to.equal(1); // the stored inline document, discarded with the MIME parts
+    });
+
+    it(`${name}: without an attachment sink the inline text stays in the tree`, async () => {
+      const { headers, body } = load(name);
+      const req = await readSoapRequest({ headers, stream: streamOf([body], 333) }, { ...opts, attachmentSink: undefined });
+      expect(req.attachments.size).to.equal(0);
+      expect(req.inline).to.equal(undefined);
+      expect(childrenOf(req.body, XDSB, 'Document')[0].text.trim()).to.not.equal('');
     });
   }
 });
