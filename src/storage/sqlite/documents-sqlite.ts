@@ -36,6 +36,41 @@ async function writeBatch(h: FileHandle, chunks: readonly Buffer[]): Promise<voi
   }
 }
 
+/** Bytes written between two background fdatasyncs of a blob being stored. */
+const EARLY_FLUSH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Flushes a large blob to disk while it is still arriving, one fdatasync in flight at a time, so that the
+ * fdatasync that makes it durable before it is acknowledged only has the last few MiB left to write (B2: the
+ * final fsync of a 20 MB document was ~50 ms of every request at one stream; it also no longer delays the
+ * WAL fsyncs of concurrent requests behind 20 MB of dirty pages). A failed early flush fails the store.
+ */
+class EarlyFlush {
+  private unflushed = 0;
+  private running: Promise<void> | undefined;
+  private failure: unknown;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  wrote(chunks: readonly Buffer[]): void {
+    for (const c of chunks) this.unflushed += c.length;
+    if (this.unflushed < EARLY_FLUSH_BYTES || this.running) return;
+    this.unflushed = 0;
+    this.running = this.handle.datasync().then(
+      () => (this.running = undefined),
+      (err: unknown) => {
+        this.failure ??= err;
+        this.running = undefined;
+      },
+    );
+  }
+
+  async settled(): Promise<void> {
+    await this.running;
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
 function withoutFirstBytes(chunks: readonly Buffer[], n: number): readonly Buffer[] {
   let i = 0;
   while (i < chunks.length && n >= chunks[i]!.length) n -= chunks[i++]!.length;
@@ -109,7 +144,9 @@ export class FileDocumentStore implements DocumentStore {
     const handle = await open(tmp, 'wx');
     this.writing.add(blobId);
     try {
-      const m = await meter(source, (chunks) => writeBatch(handle, chunks), options?.maxBytes);
+      const flusher = new EarlyFlush(handle);
+      const m = await meter(source, (chunks) => writeBatch(handle, chunks).then(() => flusher.wrote(chunks)), options?.maxBytes);
+      await flusher.settled();
       await handle.datasync(); // data and size; the name becomes durable with its directory at commit
       await handle.close();
       await rename(tmp, join(this.pendingDir, blobId));
