@@ -22,7 +22,7 @@ export interface Config {
   readonly adminHost: string;
   readonly dataDir: string;
   readonly mongodbUri?: string;
-  /** Embedded store: WAL checkpoints on a worker thread ('background', default) or in the COMMIT ('foreground'). */
+  /** Embedded store: WAL checkpoints in the COMMIT that fills the WAL ('foreground', default) or on a worker thread ('background'). */
   readonly sqliteCheckpoint: 'background' | 'foreground';
   /** Absent → a development PKI is created under `<dataDir>/pki/`. */
   readonly tls?: TlsFiles;
@@ -206,7 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: ReadConfigFile = re
     adminHost: '127.0.0.1',
     dataDir: e.DATA_DIR ?? './data',
     mongodbUri: e.MONGODB_URI,
-    sqliteCheckpoint: e.SQLITE_CHECKPOINT ?? 'background',
+    sqliteCheckpoint: e.SQLITE_CHECKPOINT ?? 'foreground',
     tls: tlsFiles(e),
     logLevel: e.LOG_LEVEL ?? 'info',
     patientIdCheck: e.PATIENT_ID_CHECK ?? 'on',

@@ -14,6 +14,12 @@
  * main thread keep a far larger auto-checkpoint threshold (`BACKSTOP_PAGES`) so that the WAL stays bounded if
  * the worker ever falls behind or dies. A WAL that has been checkpointed completely is reused from its start by
  * the next writer, so it does not grow.
+ *
+ * NOT the default (SQLITE_CHECKPOINT=background opts in): measured on our 2-core benchmark machine with the
+ * server pinned to one core, the worker shares that core and cost more than it saved. B4 at 1M entries,
+ * back to back: FindDocuments(10) 658/s at 1.47 CPU-ms with the worker against 914/s at 1.07 in the foreground,
+ * open-loop p99 at 500/s 54 against 20 ms (BENCHMARKS.md, session 3). It may pay off where the process is not
+ * confined to one core; measure before switching.
  */
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db-sqlite';

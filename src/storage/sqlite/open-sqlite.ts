@@ -17,8 +17,8 @@ export interface SqliteStores extends Stores {
 
 export interface SqliteOptions {
   /**
-   * Where WAL checkpoints run: 'background' (a worker thread, checkpointer.ts; what the server uses) or
-   * 'foreground' (SQLite's default, inside the COMMIT that fills the WAL; one-shot tools and most tests).
+   * Where WAL checkpoints run: 'foreground' (SQLite's default, inside the COMMIT that fills the WAL; the default)
+   * or 'background' (a worker thread, checkpointer.ts; measured slower on one pinned core, see there).
    */
   readonly checkpoint?: 'background' | 'foreground';
   readonly onCheckpointError?: (message: string) => void;
