@@ -79,6 +79,19 @@ export class GroupCommit<T> {
     });
   }
 
+  /**
+   * Commits `item` (and anything queued before it) right now, in this call, instead of at the end of the turn;
+   * the promise still settles only after the WAL fsync. For a caller that is serial anyway and must read its
+   * own writes before it can go on (the identity feed queue): waiting for the next turn there cost one
+   * event-loop iteration per feed (B7 feed, session 3). Writers that run concurrently should use `submit`,
+   * which shares one transaction between them.
+   */
+  submitNow(item: T): Promise<void> {
+    const settled = this.submit(item);
+    this.flush();
+    return settled;
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -88,6 +101,7 @@ export class GroupCommit<T> {
   private flush(): void {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return; // submitNow already committed what this turn's flush was scheduled for
     if (this.queue.length > 0) this.schedule();
     const sync = this.deferredSync();
     const run = () => this.runBatch(batch.map((p) => p.item));

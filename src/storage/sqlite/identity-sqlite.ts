@@ -283,7 +283,7 @@ export class SqliteIdentityStore implements IdentityStore {
   write(batch: IdentityBatch): PendingWrite {
     let ran = noop;
     const applied = new Promise<void>((resolve) => (ran = resolve));
-    const durable = this.commits.submit({ batch, ran });
+    const durable = this.commits.submitNow({ batch, ran }); // feeds are serial: apply now, not next turn
     // A batch that never ran (its transaction could not begin) settles `applied` through `durable`'s rejection.
     return { applied: Promise.race([applied, durable]).then(noop, noop), durable };
   }

@@ -97,6 +97,23 @@ describe('storage/sqlite GroupCommit on a WAL file at synchronous=FULL', () => {
     await p;
   });
 
+  it('submitNow commits within the call (earlier queued items first), and still settles only after the fsync', async () => {
+    const { db } = openFile();
+    const { calls, fsyncFile } = manualFsync();
+    const insert = db.prepare('INSERT INTO t (k) VALUES (?)');
+    const g = new GroupCommit<string>(db, (k) => void insert.run(k), { fsyncFile });
+    const queued = g.submit('a');
+    const now = g.submitNow('b');
+    const s = settled(now);
+    expect(db.prepare('SELECT k FROM t ORDER BY rowid').pluck().all(), 'both committed, in order, before the turn ends').to.deep.equal(['a', 'b']);
+    await turn();
+    await turn();
+    expect(s.done, 'not acknowledged before the fsync').to.equal(false);
+    expect(calls).to.have.length(1); // the end-of-turn flush found nothing left to commit
+    calls[0]!.done();
+    await Promise.all([queued, now]);
+  });
+
   it('batches committed while an fsync runs share the next fsync (each served by one that started after it)', async () => {
     const { db } = openFile();
     const { calls, fsyncFile } = manualFsync();
