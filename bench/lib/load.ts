@@ -35,6 +35,8 @@ export interface LoadResult {
   readonly max: number;
   /** CPU used by this load generator over the phase, in % of one core (near 100: the generator limits the result). */
   readonly clientCpuPct?: number;
+  /** Open loop: p99 of how late the generator sent a request after its scheduled time (its own lag, in ms). */
+  readonly sendLateP99?: number;
 }
 
 export type RequestFactory = (i: number) => { path: string; body: string; headers: Record<string, string> };
@@ -135,10 +137,12 @@ export async function openLoop(o: {
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   const pending: Promise<void>[] = [];
+  const late: number[] = [];
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / o.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    late.push(Math.max(0, performance.now() - due));
     pending.push(
       send(agent, url, o.tls, o.make(i))
         .then((res) => samples.push({ ms: performance.now() - due, ok: o.check(res.status, res.body) }))
@@ -150,5 +154,7 @@ export async function openLoop(o: {
   agent.destroy();
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { ...summarise(samples, seconds), clientCpuPct: (cpu.user + cpu.system) / 10 / (seconds * 1000) };
+  late.sort((a, b) => a - b);
+  const sendLateP99 = late[Math.min(late.length - 1, Math.floor(0.99 * late.length))] ?? NaN;
+  return { ...summarise(samples, seconds), clientCpuPct: (cpu.user + cpu.system) / 10 / (seconds * 1000), sendLateP99 };
 }
