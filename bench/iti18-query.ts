@@ -77,20 +77,6 @@ function dropKeptForms(dataDir: string, patientId?: string): number {
   }
 }
 
-function postKeepAlive(agent: https.Agent, baseUrl: string, tls: ReturnType<typeof devPki>, body: string): Promise<{ status: number; body: string }> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = https.request({ host: url.hostname, port: url.port, path: '/xds/registry', method: 'POST', agent, ...tls, headers: HEADERS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /**
  * A patient's FIRST LeafClass answer (no kept forms): its forms are dropped before each request. Latency is the
  * request's; CPU runs until the server has also written the forms it keeps (KEEP_SETTLE_MS later).
@@ -101,13 +87,13 @@ async function firstQueries(server: ServerProcess, tls: ReturnType<typeof devPki
   let errors = 0;
   let cpu = 0;
   try {
-    await postKeepAlive(agent, server.url, tls, body); // connection and server warm-up
+    await postText(server.url, tls, '/xds/registry', body, HEADERS['content-type'], agent); // connection and server warm-up
     for (let i = 0; i < COLD_SAMPLES; i++) {
       await new Promise((r) => setTimeout(r, KEEP_SETTLE_MS));
       dropKeptForms(dataDir, patientId);
       const cpu0 = server.cpuMs();
       const t0 = performance.now();
-      const r = await postKeepAlive(agent, server.url, tls, body);
+      const r = await postText(server.url, tls, '/xds/registry', body, HEADERS['content-type'], agent);
       latencies.push(performance.now() - t0);
       if (!ok(r.status, r.body)) errors++;
       await new Promise((r) => setTimeout(r, KEEP_SETTLE_MS));

@@ -121,11 +121,14 @@ export function rssSampler(server: ServerProcess, everyMs = 25): { stop(): { bas
   };
 }
 
-/** One request on a fresh connection, whole response kept: for probing a query's shape before a run. */
-export function postText(baseUrl: string, tls: Tls, path: string, body: string, contentType: string): Promise<{ status: number; body: string }> {
+/**
+ * One request, whole response kept: on a fresh connection (probing a query's shape before a run), or on
+ * `agent`'s keep-alive connections.
+ */
+export function postText(baseUrl: string, tls: Tls, path: string, body: string, contentType: string, agent?: https.Agent): Promise<{ status: number; body: string }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: url.hostname, port: url.port, path, method: 'POST', ...tls, headers: { 'content-type': contentType } }, (res) => {
+    const req = https.request({ host: url.hostname, port: url.port, path, method: 'POST', agent, ...tls, headers: { 'content-type': contentType } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
