@@ -91,7 +91,7 @@ export async function startTessera(config: Config, o: StartOptions = {}): Promis
   const { tls, createdPkiDir } = node;
   const remoteRegistry = await remoteRegistryOptions(config, node);
   const repositoryUniqueId = await ensureRepositoryId(config.dataDir, config.repositoryUniqueId);
-  const stores = await openStores({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, sqliteCheckpoint: config.sqliteCheckpoint, log });
+  const stores = await openStores({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, log });
   let running: RunningTessera;
   try {
     // One PIX handler set (one CrossReference) serves HL7v3 over SOAP and HL7v2 over MLLP.

@@ -22,8 +22,6 @@ export interface Config {
   readonly adminHost: string;
   readonly dataDir: string;
   readonly mongodbUri?: string;
-  /** Embedded store: WAL checkpoints in the COMMIT that fills the WAL ('foreground', default) or on a worker thread ('background'). */
-  readonly sqliteCheckpoint: 'background' | 'foreground';
   /** Absent → a development PKI is created under `<dataDir>/pki/`. */
   readonly tls?: TlsFiles;
   readonly logLevel: LogLevel;
@@ -101,7 +99,6 @@ const EnvSchema = z.object({
   PORT: optional(port),
   ADMIN_PORT: optional(port),
   DATA_DIR: optional(path),
-  SQLITE_CHECKPOINT: optional(z.enum(['background', 'foreground'])),
   MONGODB_URI: optional(z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI')),
   TLS_CA: optional(path),
   TLS_CERT: optional(path),
@@ -206,7 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: ReadConfigFile = re
     adminHost: '127.0.0.1',
     dataDir: e.DATA_DIR ?? './data',
     mongodbUri: e.MONGODB_URI,
-    sqliteCheckpoint: e.SQLITE_CHECKPOINT ?? 'foreground',
     tls: tlsFiles(e),
     logLevel: e.LOG_LEVEL ?? 'info',
     patientIdCheck: e.PATIENT_ID_CHECK ?? 'on',

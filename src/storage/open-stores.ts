@@ -11,8 +11,6 @@ export interface OpenStoresOptions {
   readonly dataDir: string;
   readonly mongodbUri?: string;
   readonly log?: Logger;
-  /** Embedded store only: where WAL checkpoints run (open-sqlite.ts); default 'foreground'. */
-  readonly sqliteCheckpoint?: 'background' | 'foreground';
 }
 
 export async function openStores(o: OpenStoresOptions): Promise<Stores> {
@@ -21,10 +19,7 @@ export async function openStores(o: OpenStoresOptions): Promise<Stores> {
   if (o.mongodbUri) {
     stores = await openMongoStores(o.mongodbUri);
   } else {
-    stores = await openSqliteStores(o.dataDir, {
-      checkpoint: o.sqliteCheckpoint,
-      onCheckpointError: (message) => o.log?.warn({ err: message }, 'background WAL checkpoint failed; retried'),
-    });
+    stores = await openSqliteStores(o.dataDir);
   }
   // The URI may carry credentials: log the backend kind only.
   o.log?.info({ store: stores.kind, ms: Date.now() - started }, 'stores opened');

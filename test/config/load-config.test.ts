@@ -29,7 +29,6 @@ describe('config/loadConfig', () => {
       pendingBlobMaxAgeMs: 3_600_000,
       maxInFlight: 256,
       mllpPort: 2575,
-      sqliteCheckpoint: 'foreground',
       pixUpdateSubscribers: [],
       pixV3UpdateSubscribers: [],
     });
@@ -53,7 +52,6 @@ describe('config/loadConfig', () => {
       ADMIN_PORT: '9191',
       DATA_DIR: '/var/lib/tessera',
       MONGODB_URI: 'mongodb://a:27017,b:27017/tessera?replicaSet=rs0',
-      SQLITE_CHECKPOINT: 'background',
       TLS_CA: '/ca.pem',
       TLS_CERT: '/cert.pem',
       TLS_KEY: '/key.pem',
@@ -84,7 +82,6 @@ describe('config/loadConfig', () => {
       adminHost: '127.0.0.1',
       dataDir: '/var/lib/tessera',
       mongodbUri: 'mongodb://a:27017,b:27017/tessera?replicaSet=rs0',
-      sqliteCheckpoint: 'background',
       tls: { caPath: '/ca.pem', certPath: '/cert.pem', keyPath: '/key.pem' },
       logLevel: 'debug',
       patientIdCheck: 'off',

@@ -8,23 +8,13 @@ import { FileDocumentStore } from './documents-sqlite';
 import { SqlitePatientIndex } from './patients-sqlite';
 import { SqliteRegistryStore } from './registry-sqlite';
 import { SqliteIdentityStore } from './identity-sqlite';
-import { startCheckpointer, type Checkpointer } from './checkpointer';
 
 export interface SqliteStores extends Stores {
   readonly kind: 'sqlite';
   readonly registry: SqliteRegistryStore;
 }
 
-export interface SqliteOptions {
-  /**
-   * Where WAL checkpoints run: 'foreground' (SQLite's default, inside the COMMIT that fills the WAL; the default)
-   * or 'background' (a worker thread, checkpointer.ts; measured slower on one pinned core, see there).
-   */
-  readonly checkpoint?: 'background' | 'foreground';
-  readonly onCheckpointError?: (message: string) => void;
-}
-
-export async function openSqliteStores(dataDir: string, o: SqliteOptions = {}): Promise<SqliteStores> {
+export async function openSqliteStores(dataDir: string): Promise<SqliteStores> {
   await mkdir(dataDir, { recursive: true });
   const file = join(dataDir, 'tessera.db');
   const db = openDb(file);
@@ -32,9 +22,7 @@ export async function openSqliteStores(dataDir: string, o: SqliteOptions = {}): 
   // process crash, only an OS crash or power loss can drop the latest records. Submissions stay FULL.
   // One fsync per audited request was 18% of a query's main-thread time (BENCHMARKS.md, hot spot 2).
   const auditDb = openDb(file, { synchronous: 'NORMAL' });
-  let checkpointer: Checkpointer | undefined;
   try {
-    if (o.checkpoint === 'background') checkpointer = startCheckpointer(file, [db, auditDb], { onError: o.onCheckpointError });
     const documents = await FileDocumentStore.open(db, join(dataDir, 'documents'));
     return {
       kind: 'sqlite',
@@ -44,13 +32,11 @@ export async function openSqliteStores(dataDir: string, o: SqliteOptions = {}): 
       audit: new SqliteAuditStore(auditDb),
       identity: new SqliteIdentityStore(db),
       close: async () => {
-        await checkpointer?.stop(); // before the last connection closes, which checkpoints what is left
         if (auditDb.open) auditDb.close();
         if (db.open) db.close();
       },
     };
   } catch (err) {
-    await checkpointer?.stop();
     auditDb.close();
     db.close();
     throw err;
