@@ -5,6 +5,7 @@
  * event loop (an ITI-44 merge answered after its identity commit paid one synchronous fsync here, B7), and each
  * promise settles once durable.
  */
+import type { Statement } from 'better-sqlite3';
 import type { PatientIndex, PatientKey, PatientStatus } from '../../patient-identity/ports';
 import type { Db } from './db-sqlite';
 import { GroupCommit, type GroupCommitOptions } from './group-commit';
@@ -18,12 +19,20 @@ const same = (a: PatientKey, b: PatientKey): boolean => a.id === b.id && a.autho
 
 export class SqlitePatientIndex implements PatientIndex {
   private readonly writes: GroupCommit<() => void>;
+  /** Statements prepared once: status() runs for every registration and aliases() for every patient query. */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Db,
     commits: GroupCommitOptions = {},
   ) {
     this.writes = new GroupCommit(db, (work: () => void) => work(), commits);
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
   }
 
   /** Runs `work` in its own savepoint of a group-committed transaction; its result once durable. */
@@ -40,13 +49,12 @@ export class SqlitePatientIndex implements PatientIndex {
   }
 
   private insert(key: PatientKey): boolean {
-    const r = this.db.prepare('INSERT OR IGNORE INTO patient_ids (id, authority) VALUES (?, ?)').run(key.id, key.authority);
+    const r = this.stmt('INSERT OR IGNORE INTO patient_ids (id, authority) VALUES (?, ?)').run(key.id, key.authority);
     return r.changes === 1;
   }
 
   private mergedInto(key: PatientKey): PatientKey | undefined {
-    const row = this.db
-      .prepare('SELECT into_id AS id, into_authority AS authority FROM patient_merges WHERE from_id = ? AND from_authority = ?')
+    const row = this.stmt('SELECT into_id AS id, into_authority AS authority FROM patient_merges WHERE from_id = ? AND from_authority = ?')
       .get(key.id, key.authority) as KeyRow | undefined;
     return row ? { id: row.id, authority: row.authority } : undefined;
   }
@@ -60,12 +68,12 @@ export class SqlitePatientIndex implements PatientIndex {
 
   async status(key: PatientKey): Promise<PatientStatus> {
     if (this.mergedInto(key)) return { state: 'merged', survivor: this.survivor(key) };
-    const known = this.db.prepare('SELECT 1 FROM patient_ids WHERE id = ? AND authority = ?').get(key.id, key.authority);
+    const known = this.stmt('SELECT 1 FROM patient_ids WHERE id = ? AND authority = ?').get(key.id, key.authority);
     return known ? { state: 'active' } : { state: 'unknown' };
   }
 
   async unmerge(from: PatientKey): Promise<void> {
-    await this.write(() => this.db.prepare('DELETE FROM patient_merges WHERE from_id = ? AND from_authority = ?').run(from.id, from.authority));
+    await this.write(() => this.stmt('DELETE FROM patient_merges WHERE from_id = ? AND from_authority = ?').run(from.id, from.authority));
   }
 
   async merge(from: PatientKey, into: PatientKey): Promise<void> {
@@ -78,15 +86,13 @@ export class SqlitePatientIndex implements PatientIndex {
       if (previous) throw new Error(`refusing merge: ${from.id} is already merged into another identifier`);
       this.insert(from);
       this.insert(into);
-      this.db
-        .prepare('INSERT INTO patient_merges (from_id, from_authority, into_id, into_authority) VALUES (?, ?, ?, ?)')
+      this.stmt('INSERT INTO patient_merges (from_id, from_authority, into_id, into_authority) VALUES (?, ?, ?, ?)')
         .run(from.id, from.authority, into.id, into.authority);
     });
   }
 
   async aliases(key: PatientKey): Promise<PatientKey[]> {
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         `WITH RECURSIVE merged(id, authority) AS (
            SELECT ?, ?
            UNION
