@@ -4,7 +4,7 @@
  * src/soap/mtom-write.ts writeMtom; B3's base64 text by a generator), never held whole by the client.
  *
  *   npm run bench -- iti41            (BENCH_BIG_MB=1000 adds the 1 GB single-document RSS proof; 0 skips it)
- *   BENCH_ONLY=b3 npm run bench -- iti41   (only B3; BENCH_ONLY=b2 only B2)
+ *   BENCH_ONLY=b3 npm run bench -- iti41   (only B3; BENCH_ONLY=b2 only B2; BENCH_ONLY=b2small only 30 KB × 1)
  *
  * B2: 30 KB (1 and 10 per request), 1 MB and 20 MB documents → requests/s, MB/s, p50/p99, server CPU ms per
  * request and server peak RSS growth per concurrent upload; one BENCH_BIG_MB document for the RSS bound.
@@ -29,6 +29,7 @@ const SCALE = Number(process.env.BENCH_SCALE ?? 1); // multiplies request counts
 /** `b2` or `b3` runs only that part (B3 alone takes ~20 s; the whole script ~70 s plus the big document). */
 const ONLY = (process.env.BENCH_ONLY ?? '').toLowerCase();
 const runB2 = ONLY === '' || ONLY === 'b2';
+const runB2Small = ONLY === 'b2small';
 const runB3 = ONLY === '' || ONLY === 'b3';
 
 interface Case {
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   await runCase(b, { ...CASES[0]!, name: 'warm-up', total: 40 });
   if (runB2) for (const c of CASES) rows.push(await runCase(b, c));
+  if (runB2Small) rows.push(await runCase(b, CASES[0]!));
   if (runB2 && BIG_MB > 0) {
     const big = BIG_MB * MB;
     rows.push(await runCase(b, { name: `B2 ${BIG_MB} MB × 1 (RSS bound)`, size: big, perRequest: 1, concurrency: 1, total: 1, target: 'RSS growth ≤ 64 MB + 2 chunks', pass: (_r, rss) => rss <= 66 }));

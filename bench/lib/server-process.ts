@@ -38,7 +38,8 @@ export async function startServerProcess(o: { dataDir: string; env?: Record<stri
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: root,
     env: { ...process.env, DATA_DIR: o.dataDir, PORT: String(port), ADMIN_PORT: String(adminPort), MLLP_PORT: '0', LOG_LEVEL: 'warn', ...o.env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_SERVER_STDOUT=1 shows the server's stdout, e.g. `--trace-gc` given in nodeArgs.
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   // A benchmark that dies half-way must not leave its server running (pinned to core 0) behind it.
   const reap = () => child.kill('SIGTERM');
