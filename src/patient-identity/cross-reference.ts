@@ -10,12 +10,15 @@
  */
 import type { IdentityDomains } from './domains';
 import { isEnterprise, isKnownDomain } from './domains';
-import type { IdentityRecord, IdentityStore, MatchCandidate, MergeRow, ReviewItem } from './identity-ports';
+import type { IdentityRecord, IdentityStore, MatchCandidate, MergeRow, RecordRead, ReviewItem } from './identity-ports';
 import { IdentityError } from './identity-error';
 import { keyEquals, keyToCx, type Patient, type PatientKey } from './model';
 import { matchKeys } from './matching/blocking';
 import { comparable, type Comparable } from './matching/normalise';
 import { decide, DEFAULT_THRESHOLDS, scoreComparable, type Thresholds } from './matching/score';
+
+/** Reads that need links only (person, merge), not demographics. */
+const LINKS_ONLY: RecordRead = { demographics: false };
 
 export interface CrossReferenceOptions {
   readonly domains: IdentityDomains;
@@ -253,7 +256,7 @@ export class CrossReference {
   async personOf(key: PatientKey): Promise<string | undefined> {
     let current = key;
     for (let i = 0; i < 100; i++) {
-      const r = await this.store.getRecord(current);
+      const r = await this.store.getRecord(current, LINKS_ONLY);
       if (!r) return undefined;
       if (!r.mergedInto) return this.store.resolvePerson(r.personId);
       current = r.mergedInto;
@@ -263,7 +266,7 @@ export class CrossReference {
 
   /** The active identifiers of a person (merged-away ones are no longer answered, ITI TF-2b §3.44.4.2.3). */
   async identifiers(personId: string): Promise<PatientKey[]> {
-    return (await this.store.members(personId)).filter((r) => !r.mergedInto).map((r) => r.key);
+    return (await this.store.members(personId, LINKS_ONLY)).filter((r) => !r.mergedInto).map((r) => r.key);
   }
 
   /** ITI-44 merge: `survivor` (fed like a revise) absorbs `obsolete` (§3.44.4.2.2). */

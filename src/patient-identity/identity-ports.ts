@@ -108,8 +108,16 @@ export interface PendingWrite {
   readonly durable: Promise<void>;
 }
 
+/**
+ * How much of a record a read returns. `demographics: false` leaves out `patient`: the PIX path needs only
+ * links, and reading and parsing the demographics was a quarter of a PIX query's lookup time (B7, session 4).
+ */
+export interface RecordRead {
+  readonly demographics?: boolean;
+}
+
 export interface IdentityStore {
-  getRecord(key: PatientKey): Promise<IdentityRecord | undefined>;
+  getRecord(key: PatientKey, read?: RecordRead): Promise<IdentityRecord | undefined>;
   /**
    * Writes one feed's outcome atomically: records inserted or replaced (a revise replaces the demographics;
    * the person link is whatever is passed), review rows, and at most one merge row. Resolves when durable.
@@ -123,7 +131,7 @@ export interface IdentityStore {
   /** Follows person redirects (merges) to the effective person id. */
   resolvePerson(personId: string): Promise<string>;
   /** Every record whose person resolves to `personId`, merged-away ones included (flagged by mergedInto). */
-  members(personId: string): Promise<IdentityRecord[]>;
+  members(personId: string, read?: RecordRead): Promise<IdentityRecord[]>;
   /**
    * Records with demographics sharing at least one compound blocking key with `keys` (matching/blocking.ts:
    * `matchKeys` of a probe against each record's `recordMatchKeys`), merged-away ones and those in the

@@ -37,25 +37,25 @@ export function parseMediaType(header: string | undefined): MediaType | undefine
   return { type: `${main}/${sub}`, params };
 }
 
-/** Splits on ';' outside quoted strings; undefined on an unterminated quote. */
+/**
+ * Splits on ';' outside quoted strings (escapes kept as written); undefined on an unterminated quote.
+ * Slices rather than appending character by character: this runs for every request and MIME part.
+ */
 function splitParams(header: string): string[] | undefined {
   const out: string[] = [];
-  let cur = '';
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < header.length; i++) {
-    const c = header[i];
-    if (quoted && c === '\\' && i + 1 < header.length) {
-      cur += c + header[++i];
-      continue;
+    const c = header.charCodeAt(i);
+    if (quoted && c === 0x5c /* \ */ && i + 1 < header.length) i++;
+    else if (c === 0x22 /* " */) quoted = !quoted;
+    else if (c === 0x3b /* ; */ && !quoted) {
+      out.push(header.slice(start, i));
+      start = i + 1;
     }
-    if (c === '"') quoted = !quoted;
-    if (c === ';' && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
   }
   if (quoted) return undefined;
-  out.push(cur);
+  out.push(header.slice(start));
   return out;
 }
 

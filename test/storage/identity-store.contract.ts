@@ -41,6 +41,17 @@ export function identityStoreContract(open: OpenStores): void {
     expect(await store.getRecord({ id: 'a', authority: '9.9' })).to.equal(undefined);
   });
 
+  it('reads links without demographics when asked (PIX)', async () => {
+    await store.commit({ records: [{ key: k('a'), personId: 'P1', patient: demo('Ünal', 'Ayşe', '19800101'), updated: T }, { key: k('b'), personId: 'P2', patient: demo('Unal', 'Ayse'), updated: T }] });
+    await store.commit({ merge: { from: k('b'), into: k('a'), fromPerson: 'P2', intoPerson: 'P1', time: T } });
+    const lean = { demographics: false };
+    expect(await store.getRecord(k('a'), lean)).to.deep.equal({ key: k('a'), personId: 'P1', updated: T });
+    expect(await store.getRecord(k('b'), lean)).to.deep.equal({ key: k('b'), personId: 'P2', updated: T, mergedInto: k('a') });
+    const members = await store.members('P1', lean);
+    expect(members).to.deep.equal([{ key: k('a'), personId: 'P1', updated: T }, { key: k('b'), personId: 'P2', updated: T, mergedInto: k('a') }]);
+    expect((await store.members('P1')).every((r) => r.patient !== undefined), 'full reads keep the demographics').to.equal(true);
+  });
+
   it('candidates and scan skip merged-away and demographics-less records', async () => {
     await store.commit({
       records: [

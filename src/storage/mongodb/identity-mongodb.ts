@@ -14,6 +14,7 @@ import type {
   MatchCandidate,
   MergeRow,
   PendingWrite,
+  RecordRead,
   ReviewItem,
   ReviewResolution,
   SearchBlock,
@@ -85,6 +86,9 @@ const JOIN_MERGE: Document[] = [
   { $lookup: { from: 'identity_merges', localField: '_id', foreignField: '_id', as: 'merge' } },
 ];
 
+/** Drops `patient` from the documents when the caller reads links only (RecordRead). */
+const withoutDemographics = (read?: RecordRead): Document[] => (read?.demographics === false ? [{ $project: { patient: 0 } }] : []);
+
 function toRecord(doc: RecordDoc & { merge?: MergeDoc[] }): IdentityRecord {
   const merge = doc.merge?.[0];
   return {
@@ -132,8 +136,10 @@ export class MongoIdentityStore implements IdentityStore {
     this.patientIds = h.db.collection<PatientKey>('patient_ids');
   }
 
-  async getRecord(key: PatientKey): Promise<IdentityRecord | undefined> {
-    const [doc] = await this.records.aggregate<RecordDoc & { merge: MergeDoc[] }>([{ $match: { _id: kOf(key) } }, ...JOIN_MERGE]).toArray();
+  async getRecord(key: PatientKey, read?: RecordRead): Promise<IdentityRecord | undefined> {
+    const [doc] = await this.records
+      .aggregate<RecordDoc & { merge: MergeDoc[] }>([{ $match: { _id: kOf(key) } }, ...withoutDemographics(read), ...JOIN_MERGE])
+      .toArray();
     return doc ? toRecord(doc) : undefined;
   }
 
@@ -229,10 +235,15 @@ export class MongoIdentityStore implements IdentityStore {
     return persons;
   }
 
-  async members(personId: string): Promise<IdentityRecord[]> {
+  async members(personId: string, read?: RecordRead): Promise<IdentityRecord[]> {
     const persons = await this.redirectedInto(personId);
     const docs = await this.records
-      .aggregate<RecordDoc & { merge: MergeDoc[] }>([{ $match: { personId: { $in: persons } } }, { $sort: { authority: 1, id: 1 } }, ...JOIN_MERGE])
+      .aggregate<RecordDoc & { merge: MergeDoc[] }>([
+        { $match: { personId: { $in: persons } } },
+        { $sort: { authority: 1, id: 1 } },
+        ...withoutDemographics(read),
+        ...JOIN_MERGE,
+      ])
       .toArray();
     return docs.map(toRecord);
   }

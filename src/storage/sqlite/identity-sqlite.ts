@@ -10,6 +10,7 @@ import type {
   IdentityStore,
   MatchCandidate,
   PendingWrite,
+  RecordRead,
   SearchBlock,
   MergeRow,
   ReviewItem,
@@ -180,6 +181,9 @@ interface RecordRow {
 
 const SELECT_RECORD = `SELECT r.id, r.authority, r.person_id, r.demographics, r.updated, m.into_id, m.into_authority
   FROM identity_records r LEFT JOIN identity_merges m ON m.from_id = r.id AND m.from_authority = r.authority`;
+/** SELECT_RECORD without the demographics (RecordRead `demographics: false`). */
+const SELECT_LINK = SELECT_RECORD.replace('r.demographics', 'NULL AS demographics');
+const selectOf = (read?: RecordRead): string => (read?.demographics === false ? SELECT_LINK : SELECT_RECORD);
 
 function toRecord(row: RecordRow): IdentityRecord {
   return {
@@ -271,8 +275,8 @@ export class SqliteIdentityStore implements IdentityStore {
     this.db.prepare('DELETE FROM identity_backfill').run();
   }
 
-  async getRecord(key: PatientKey): Promise<IdentityRecord | undefined> {
-    const row = this.stmt(`${SELECT_RECORD} WHERE r.id = ? AND r.authority = ?`).get(key.id, key.authority) as RecordRow | undefined;
+  async getRecord(key: PatientKey, read?: RecordRead): Promise<IdentityRecord | undefined> {
+    const row = this.stmt(`${selectOf(read)} WHERE r.id = ? AND r.authority = ?`).get(key.id, key.authority) as RecordRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
@@ -329,12 +333,12 @@ export class SqliteIdentityStore implements IdentityStore {
     throw new Error('person redirect chain too long');
   }
 
-  async members(personId: string): Promise<IdentityRecord[]> {
+  async members(personId: string, read?: RecordRead): Promise<IdentityRecord[]> {
     const rows = this
       .stmt(
         `WITH RECURSIVE persons(p) AS (
            SELECT ? UNION SELECT m.from_person FROM identity_merges m JOIN persons ON m.into_person = persons.p)
-         ${SELECT_RECORD} WHERE r.person_id IN (SELECT p FROM persons) ORDER BY r.authority, r.id`,
+         ${selectOf(read)} WHERE r.person_id IN (SELECT p FROM persons) ORDER BY r.authority, r.id`,
       )
       .all(personId) as RecordRow[];
     return rows.map(toRecord);
