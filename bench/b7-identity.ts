@@ -23,7 +23,7 @@ import { summariseProfile } from './lib/cpu-profile';
 import { buildIdentityDataset, DOMAINS, type IdentityPicks } from './lib/identity-dataset';
 import { PopulationGenerator, type Person } from './lib/identity-population';
 import { closedLoop, devPki, openLoop, type LoadResult } from './lib/load';
-import { passMiss, pinLoadGenerator, runContext, table, writeResult } from './lib/report';
+import { passMiss, pinLoadGenerator, contextLine, runContext, table, writeResult } from './lib/report';
 import { startServerProcess, type ServerProcess } from './lib/server-process';
 import { soapEnvelope } from './lib/soap-requests';
 
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nB7 PIX/PDQ on ${dataset.persons} persons (${dataset.records} identity records, ${dataset.merges} merges; ` +
       `${dataset.reused ? 'dataset reused' : `built in ${dataset.buildSeconds.toFixed(0)} s, of which indexes ${dataset.indexSeconds.toFixed(0)} s`}, ${dataset.storeMB.toFixed(0)} MB store); ` +
-      `server RSS ${rssMb.toFixed(0)} MB; load average at start ${context.loadAvgAtStart.join(' ')}\n\n${md}\n`,
+      `server RSS ${rssMb.toFixed(0)} MB; ${contextLine(context)}\n\n${md}\n`,
   );
   if (CPU_PROF) await printProfiles(CPU_PROF);
   const file = await writeResult('b7', { context, dataset: { ...datasetSummary, pixIds: picks.pixIds.length, people: picks.people.length, mergePairs: picks.mergePairs.length }, serverRssMb: rssMb, rows });

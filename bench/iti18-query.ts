@@ -31,7 +31,7 @@ import { startServerProcess, type ServerProcess } from './lib/server-process';
 import { measureLimits, measureTransferLimits } from './lib/limits';
 import { iti18Queries } from './lib/soap-requests';
 import { postText } from './lib/stream-load';
-import { passMiss, pinLoadGenerator, runContext, table, writeResult } from './lib/report';
+import { passMiss, pinLoadGenerator, contextLine, runContext, table, writeResult } from './lib/report';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   const { picks, ...datasetSummary } = dataset;
   process.stdout.write(
     `\nB4/B5 ITI-18 on ${dataset.documentEntries} entries (${dataset.patients} patients, ${dataset.reused ? 'reused dataset, first' : ''} built in ${dataset.buildSeconds.toFixed(0)} s, ${dataset.storeMB.toFixed(0)} MB store${KEEP_STATS ? ', ANALYZE statistics kept' : ''}); server RSS ${rssMb.toFixed(0)} MB\n` +
-      `limits: ${JSON.stringify({ ...limits, ...transfer })}; load average at start ${context.loadAvgAtStart.join(' ')}\n\n${md}\n`,
+      `limits: ${JSON.stringify({ ...limits, ...transfer })}; ${contextLine(context)}\n\n${md}\n`,
   );
   const file = await writeResult('b4b5', { context, limits: { ...limits, ...transfer }, dataset: { ...datasetSummary, tenEntryPatients: picks.tenEntryPatients.length, docGroups: picks.docGroups.length, heavyEntries: picks.heavyEntries }, keepStats: KEEP_STATS, serverRssMb: rssMb, rows });
   process.stdout.write(`\nwritten ${file}\n`);

@@ -19,7 +19,7 @@ import { measureLimits, measureTransferLimits } from './lib/limits';
 import { iti18Queries, iti41Inline, iti41Mtom, type Iti41Spec } from './lib/soap-requests';
 import { postText, rssSampler, sendStream, soapSuccess, streamClosedLoop, type StreamResponse } from './lib/stream-load';
 import { benchPatient, startRepositoryBench, type RepositoryBench } from './lib/repository-setup';
-import { passMiss, pinLoadGenerator, runContext, table, writeResult } from './lib/report';
+import { passMiss, pinLoadGenerator, contextLine, runContext, table, writeResult } from './lib/report';
 import https from 'node:https';
 
 const KB = 1000;
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
       ['during 20 MB inline uploads', during.queries.requests, during.queries.errors, during.queries.p50, during.queries.p99, during.queries.max, `${during.loop.p99Ms.toFixed(1)} / ${during.loop.maxMs.toFixed(1)}`, `${during.uploads} (${during.uploadErrors} failed)`, 'p99 ≤ 50 ms', b3Verdict],
     ],
   );
-  process.stdout.write(`\nB2/B3 ITI-41; server RSS at end ${rssMb.toFixed(0)} MB\nlimits: ${JSON.stringify({ ...limits, ...transfer })}; load average at start ${context.loadAvgAtStart.join(' ')}\n\n${md}\n\n${b3md}\n`);
+  process.stdout.write(`\nB2/B3 ITI-41; server RSS at end ${rssMb.toFixed(0)} MB\nlimits: ${JSON.stringify({ ...limits, ...transfer })}; ${contextLine(context)}\n\n${md}\n\n${b3md}\n`);
   const file = await writeResult('b2b3', { context, limits: { ...limits, ...transfer }, rows, b3: { alone, during, verdict: b3Verdict } });
   process.stdout.write(`\nwritten ${file}\n`);
 }

@@ -14,7 +14,7 @@ import { measureLimits, measureTransferLimits } from './lib/limits';
 import { iti41Mtom, iti43 } from './lib/soap-requests';
 import { rssSampler, soapSuccess, streamClosedLoop, type StreamLoadResult, type StreamResponse } from './lib/stream-load';
 import { benchPatient, startRepositoryBench, type RepositoryBench } from './lib/repository-setup';
-import { passMiss, pinLoadGenerator, runContext, table, writeResult } from './lib/report';
+import { passMiss, pinLoadGenerator, contextLine, runContext, table, writeResult } from './lib/report';
 
 const KB = 1000;
 const MB = 1000 * KB;
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   // "RSS must not grow with document size": 10 × 20 MB may cost at most a few stream buffers more than 30 KB.
   const streamed = passMiss(largeRss <= smallRss + 16);
   process.stdout.write(
-    `\nB6 ITI-43; server RSS at end ${rssMb.toFixed(0)} MB\nlimits: ${JSON.stringify({ ...limits, ...transfer })}; load average at start ${context.loadAvgAtStart.join(' ')}\n\n${md}\n\n` +
+    `\nB6 ITI-43; server RSS at end ${rssMb.toFixed(0)} MB\nlimits: ${JSON.stringify({ ...limits, ...transfer })}; ${contextLine(context)}\n\n${md}\n\n` +
       `RSS growth per request: 30 KB documents ${smallRss.toFixed(1)} MB, 20 MB documents ${largeRss.toFixed(1)} MB → not growing with size (≤ +16 MB): ${streamed}\n`,
   );
   const file = await writeResult('b6', { context, limits: { ...limits, ...transfer }, rows: rows.map((x) => ({ ...x, c: { ...x.c, pass: undefined } })), rssPerRequest: { smallRss, largeRss, verdict: streamed } });
