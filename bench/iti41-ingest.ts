@@ -185,12 +185,14 @@ async function main(): Promise<void> {
     ['scenario', 'c', 'requests', 'errors', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'CPU ms/MB', 'RSS base→peak MB', 'RSS Δ per upload MB', 'target', 'verdict'],
     rows.map((r) => [r.scenario, r.concurrency, r.result.requests, r.result.errors, r.result.rate, r.result.payloadMBps, r.result.p50, r.result.p99, r.cpuMsPerRequest, r.cpuMsPerMB, `${r.rssBaseMb.toFixed(0)}→${r.rssPeakMb.toFixed(0)}`, r.rssPerUploadMb, r.target, r.verdict]),
   );
-  const b3Verdict = passMiss(during.queries.p99 <= 50 && during.uploads > 0 && during.queries.errors === 0);
+  // performance.md §5.2 names the measure: the server's event-loop delay (monitorEventLoopDelay) while other
+  // requests run. The queries' own p99 is shown beside it; it also waits for the core the uploads keep busy.
+  const b3Verdict = passMiss(during.loop.p99Ms <= 50 && during.uploads > 0 && during.queries.errors === 0);
   const b3md = table(
     ['B3: ITI-18 FindDocuments at 40/s', 'queries', 'errors', 'p50 ms', 'p99 ms', 'max ms', 'server event-loop delay p99 / max ms', '20 MB base64 uploads done', 'target', 'verdict'],
     [
       ['alone', alone.queries.requests, alone.queries.errors, alone.queries.p50, alone.queries.p99, alone.queries.max, `${alone.loop.p99Ms.toFixed(1)} / ${alone.loop.maxMs.toFixed(1)}`, 0, '', ''],
-      ['during 20 MB inline uploads', during.queries.requests, during.queries.errors, during.queries.p50, during.queries.p99, during.queries.max, `${during.loop.p99Ms.toFixed(1)} / ${during.loop.maxMs.toFixed(1)}`, `${during.uploads} (${during.uploadErrors} failed)`, 'p99 ≤ 50 ms', b3Verdict],
+      ['during 20 MB inline uploads', during.queries.requests, during.queries.errors, during.queries.p50, during.queries.p99, during.queries.max, `${during.loop.p99Ms.toFixed(1)} / ${during.loop.maxMs.toFixed(1)}`, `${during.uploads} (${during.uploadErrors} failed)`, 'event-loop delay p99 ≤ 50 ms', b3Verdict],
     ],
   );
   process.stdout.write(`\nB2/B3 ITI-41; server RSS at end ${rssMb.toFixed(0)} MB\nlimits: ${JSON.stringify({ ...limits, ...transfer })}; ${contextLine(context)}\n\n${md}\n\n${b3md}\n`);

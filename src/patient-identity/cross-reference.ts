@@ -168,7 +168,7 @@ export class CrossReference {
     // asOtherIDs in domains we do not serve are not cross-referenced (nobody could ask for them).
     const others = patient.otherIds.filter((k) => isKnownDomain(this.o.domains, k.authority) && !patient.ids.some((i) => keyEquals(i, k)));
     const keys = [...patient.ids, ...others];
-    const existing = (await Promise.all(keys.map((k) => this.store.getRecord(k)))).filter((r): r is IdentityRecord => !!r);
+    const existing = (await Promise.all(keys.map((k) => this.store.getRecord(k, LINKS_ONLY)))).filter((r): r is IdentityRecord => !!r);
     const plan = existing.length > 0 ? await this.planExisting(existing, patient) : await this.planNew(patient, keys);
     const time = this.o.now().toISOString();
     const known = new Set(existing.map((r) => keyToCx(r.key)));
@@ -242,7 +242,7 @@ export class CrossReference {
     scored.sort((a, b) => b.score - a.score);
     const best = scored[0];
     if (!best || best.decision === 'new' || best.decision === 'review') return best;
-    const members = await this.store.members(await this.personOfRecord(best.record));
+    const members = await this.store.members(await this.personOfRecord(best.record), LINKS_ONLY);
     // Same domain: possibly a duplicate registration at the source, which is for a human to decide.
     return members.some((m) => m.key.authority === own.authority && !m.mergedInto) ? { ...best, decision: 'review' } : best;
   }
