@@ -122,11 +122,13 @@ function readCode(cl: XmlElement, label: string, what: string, p: Problems): Cod
   return ok && code ? { code, codingScheme: values[0], ...(displayName ? { displayName } : {}) } : undefined;
 }
 
+/** Slot names an author classification may carry. */
+const KNOWN_AUTHOR_SLOTS: ReadonlySet<string> = new Set<string>(Object.values(AuthorSlots));
+
 function readAuthor(cl: XmlElement, label: string, p: Problems): Author | undefined {
   const slots = childrenOf(cl, NS.rim, 'Slot').map(readSlot);
   const values = (name: string) => slots.filter((s) => s.name === name).flatMap((s) => s.values);
-  const known = new Set<string>(Object.values(AuthorSlots));
-  for (const s of slots) if (!known.has(s.name)) p.dropped(`${label}: author ${cl.attrs.id ?? ''}: slot ${s.name}`);
+  for (const s of slots) if (!KNOWN_AUTHOR_SLOTS.has(s.name)) p.dropped(`${label}: author ${cl.attrs.id ?? ''}: slot ${s.name}`);
   const persons = values(AuthorSlots.person);
   const institutions = values(AuthorSlots.institution);
   if (persons.length > 1) {

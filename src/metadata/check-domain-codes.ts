@@ -66,7 +66,7 @@ export function checkDomainCodes(s: Submission, domain: AffinityDomain, actor: A
     }
   }
   if (domain.mimeTypes.length > 0) {
-    const allowed = new Set(domain.mimeTypes.map(bareMime));
+    const allowed = allowedMimes(domain.mimeTypes);
     for (const d of s.documentEntries) {
       if (d.mimeType !== undefined && d.mimeType !== '' && !allowed.has(bareMime(d.mimeType))) {
         report(d, `mimeType ${quote(d.mimeType)} is not in the affinity domain`);
@@ -74,4 +74,12 @@ export function checkDomainCodes(s: Submission, domain: AffinityDomain, actor: A
     }
   }
   return out;
+}
+
+/** The bare MIME types of a domain's list, built once per list (it is configuration, read on every submission). */
+const mimeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function allowedMimes(list: readonly string[]): ReadonlySet<string> {
+  let set = mimeSets.get(list);
+  if (!set) mimeSets.set(list, (set = new Set(list.map(bareMime))));
+  return set;
 }
