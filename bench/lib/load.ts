@@ -39,7 +39,8 @@ export interface LoadResult {
   readonly sendLateP99?: number;
 }
 
-export type RequestFactory = (i: number) => { path: string; body: string; headers: Record<string, string> };
+/** A request body is text, or bytes (an MTOM body with a binary part, B2's open loop). */
+export type RequestFactory = (i: number) => { path: string; body: string | Buffer; headers: Record<string, string> };
 export type Check = (status: number, body: string) => boolean;
 
 function send(agent: https.Agent, url: URL, tls: Tls, r: ReturnType<RequestFactory>): Promise<{ status: number; body: string }> {
