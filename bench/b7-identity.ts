@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const cpu0 = server.cpuMs();
     const r = await f();
     rows.push({ scenario, mode, ...r, cpuMsPerRequest: (server.cpuMs() - cpu0) / Math.max(1, r.requests), target, verdict: target ? passMiss(r.errors === 0 && pass(r)) : '' });
-    const gen = r.clientCpuPct === undefined ? '' : `; generator ${r.clientCpuPct.toFixed(0)}% CPU, send lateness p99 ${r.sendLateP99?.toFixed(1)} ms`;
+    const gen = r.clientCpuPct === undefined ? '' : `; generator ${r.clientCpuPct.toFixed(0)}% CPU, send lateness p99 ${r.sendLateP99?.toFixed(1)} max ${r.sendLateMax?.toFixed(1)} ms (${r.sendLateOver10} over 10 ms)`;
     process.stderr.write(`${scenario} ${mode}: ${r.rate.toFixed(0)}/s p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} p99.9 ${r.p999.toFixed(1)} ms, ${r.errors} errors${gen}\n`);
   };
   const closed = (make: (i: number) => Request, check: typeof queryOk, concurrency: number, seconds = SECONDS) => () =>
