@@ -175,19 +175,21 @@ export class FileDocumentStore implements DocumentStore {
     const blobId = randomBytes(16).toString('hex');
     const tmp = join(this.tmpDir, blobId);
     const fd = openSync(tmp, 'wx');
+    let fdOpen = true; // a closed fd number may be reused at once by an open on the thread pool: close it once
     this.writing.add(blobId);
     const flusher = new EarlyFlush(fd);
     try {
       const m = await meter(source, (chunks, bytes) => writeBatch(fd, chunks, bytes).then(() => flusher.wrote(bytes)), options?.maxBytes);
       await flusher.settled();
       await fdatasyncAsync(fd); // data and size; the name becomes durable with its directory at commit
+      fdOpen = false;
       closeSync(fd);
       renameSync(tmp, join(this.pendingDir, blobId));
       this.pending.set(blobId, m.size);
       return { blobId, sha1: m.sha1, size: m.size };
     } catch (err) {
       await flusher.settled().catch(() => undefined); // no fdatasync may still use the fd once it is closed
-      closeQuietly(fd);
+      if (fdOpen) closeQuietly(fd);
       unlinkIfPresent(tmp);
       source.destroy();
       throw err;
