@@ -1,4 +1,4 @@
-/** `npm run bench -- <name>`: runs one benchmark script from bench/ (iti42 = B1, iti41 = B2/B3, iti18 = B4/B5, iti43 = B6, b7 = B7 PIX/PDQ). */
+/** `npm run bench -- <name>`: runs one benchmark script from bench/ (iti42 = B1, iti41 = B2/B3, iti18 = B4/B5, iti43 = B6, b7 = B7 PIX/PDQ; threads = per-thread CPU split of B2 30 KB). */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -11,6 +11,7 @@ const SCRIPTS: Record<string, string> = {
   serialise: 'serialise-leafclass.ts',
   profile: 'profile-hotspots.ts',
   b7: 'b7-identity.ts',
+  threads: 'thread-split.ts',
 };
 const name = process.argv[2] ?? '';
 const script = SCRIPTS[name];
