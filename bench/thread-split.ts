@@ -13,26 +13,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { benchPatient, startRepositoryBench } from './lib/repository-setup';
 import { contextLine, pinLoadGenerator, runContext } from './lib/report';
 import { iti41Mtom } from './lib/soap-requests';
+import { procCpuMs } from './lib/server-process';
 import { soapSuccess, streamClosedLoop } from './lib/stream-load';
 
 const REQUESTS = Number(process.env.BENCH_DOCS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
-const TICK_MS = 10;
-
-interface ThreadTimes {
-  readonly userMs: number;
-  readonly sysMs: number;
-}
-
 /** User and system CPU of every thread of `pid`, by thread id. */
-function threadTimes(pid: number): Map<string, ThreadTimes> {
-  const out = new Map<string, ThreadTimes>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    out.set(tid, { userMs: Number(fields[11]) * TICK_MS, sysMs: Number(fields[12]) * TICK_MS });
-  }
-  return out;
+function threadTimes(pid: number): Map<string, { userMs: number; sysMs: number }> {
+  return new Map(readdirSync(`/proc/${pid}/task`).map((tid) => [tid, procCpuMs(`/proc/${pid}/task/${tid}/stat`)]));
 }
 
 /** Nanoseconds the main thread has waited on a run queue so far. */

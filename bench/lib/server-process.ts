@@ -29,6 +29,15 @@ export async function freePort(): Promise<number> {
 
 const hasTaskset = () => spawnSync('taskset', ['--version']).status === 0;
 
+let clockTicks: number | undefined;
+
+/** User and system CPU (ms) from a /proc `stat` file: a process (`/proc/<pid>/stat`) or one of its threads. */
+export function procCpuMs(statPath: string): { userMs: number; sysMs: number } {
+  clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
+  const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
+  return { userMs: (Number(fields[11]) * 1000) / clockTicks, sysMs: (Number(fields[12]) * 1000) / clockTicks }; // utime, stime
+}
+
 /** `nodeArgs`: extra node flags for the child, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
 export async function startServerProcess(o: { dataDir: string; env?: Record<string, string>; core?: number; nodeArgs?: readonly string[] }): Promise<ServerProcess> {
   const [port, adminPort] = [await freePort(), await freePort()];
@@ -58,14 +67,13 @@ export async function startServerProcess(o: { dataDir: string; env?: Record<stri
     await new Promise((r) => setTimeout(r, 200));
   }
   const pid = child.pid!;
-  const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
   return {
     url: `https://localhost:${port}`,
     adminUrl,
     pid,
     cpuMs() {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks; // utime + stime
+      const t = procCpuMs(`/proc/${pid}/stat`);
+      return t.userMs + t.sysMs;
     },
     rssMb() {
       const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
