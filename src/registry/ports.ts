@@ -28,6 +28,26 @@ export interface RegistryCommit {
   readonly preconditions: readonly { readonly id: string; readonly status: AvailabilityStatus }[];
   /** Fingerprint of the submission's content, kept with the SubmissionSet to recognise replays. */
   readonly fingerprint: string;
+  /**
+   * The in-process repository's rows for the documents of an ITI-41 (their bytes already placed,
+   * DocumentStore.prepare), written in this same transaction: metadata and documents become visible together,
+   * with one commit and one fsync. The registry does not read them; the store hands them to the document
+   * store's row writer. A row already stored with the same sha1 and size is kept (the same document again);
+   * another one for that uniqueId throws ConflictError('uniqueId', documentUniqueId).
+   */
+  readonly documents?: readonly DocumentRow[];
+}
+
+/** A stored document as the repository records it (repository/ports.ts calls it DocumentRecord). */
+export interface DocumentRow {
+  readonly documentUniqueId: string;
+  readonly repositoryUniqueId: string;
+  /** The document store's id of the bytes. */
+  readonly blobId: string;
+  readonly mimeType: string;
+  /** SHA-1 of the bytes, lower-case hex (the XDS `hash` slot). */
+  readonly sha1: string;
+  readonly size: number;
 }
 
 /** A time range on a DTM field: `from` inclusive, `to` exclusive (ITI TF-2a §3.18.4.1.2.3.6). */

@@ -17,7 +17,7 @@ import type { DocumentEntry, RegistryObject, Submission } from '../metadata/mode
 import { validateSubmission } from '../metadata/validate-submission';
 import { parseCx } from '../metadata/hl7-types';
 import type { PatientIndex } from '../patient-identity/ports';
-import type { RegistryStore } from './ports';
+import type { DocumentRow, RegistryStore } from './ports';
 import { assignEntryUuids } from './assign-entry-uuids';
 import { planLifecycle } from './lifecycle';
 import { dtmNow } from './dtm-now';
@@ -38,6 +38,11 @@ export interface RegisterOptions {
   readonly actor: Actor;
   /** Errors already found while reading the wire format; reported together with the rule errors. */
   readonly wireErrors?: readonly RegistryErrorEntry[];
+  /**
+   * The in-process repository's document rows (ITI-41), committed with the metadata (RegistryCommit.documents).
+   * A replay commits them too: the same rows again change nothing, and missing ones are added.
+   */
+  readonly documents?: readonly DocumentRow[];
 }
 
 /** Returns the warnings to report inside a Success; throws XdsError with every error otherwise. */
@@ -53,7 +58,7 @@ export async function registerSubmission(
   const ss = input.submissionSets[0];
   const fingerprint = fingerprintOf(input);
   if (ss?.uniqueId && (await isReplay(deps.registry, ss.uniqueId, fingerprint))) {
-    await durable(deps.registry);
+    await durable(deps.registry, o.documents);
     return warnings;
   }
 
@@ -86,10 +91,11 @@ export async function registerSubmission(
     ...[...submission.associations, ...plan.addedAssociations].map((x) => ({ ...x, availabilityStatus: 'Approved' as const })),
   ];
   try {
-    await deps.registry.commit({ objects, fingerprint, ...plan.change });
+    await deps.registry.commit({ objects, fingerprint, ...plan.change, documents: o.documents });
   } catch (e) {
     const outcome = await explainConflict(e, submission, fingerprint, deps.registry, o.actor);
     if (outcome !== 'replay') throw outcome;
+    await durable(deps.registry, o.documents);
   }
   return warnings;
 }
@@ -98,9 +104,10 @@ export async function registerSubmission(
  * Waits until everything committed so far is durable. A replay may see the original while its group
  * commit's fsync is still running (group-commit.ts); its Success must not be sent before the original is
  * durable. A commit that changes nothing settles only after an fsync that covers every earlier commit.
+ * A replayed ITI-41's document rows go in it (stored ones are kept as they are).
  */
-const durable = (store: RegistryStore): Promise<void> =>
-  store.commit({ objects: [], statusUpdates: [], folderUpdates: [], preconditions: [], fingerprint: '' });
+const durable = (store: RegistryStore, documents?: readonly DocumentRow[]): Promise<void> =>
+  store.commit({ objects: [], statusUpdates: [], folderUpdates: [], preconditions: [], fingerprint: '', documents });
 
 function failOnErrors(entries: readonly RegistryErrorEntry[]): void {
   if (entries.some((e) => e.severity === 'Error')) throw new XdsError(entries);

@@ -2,13 +2,16 @@
  * ITI-41 Provide and Register Document Set-b (ITI TF-2b §3.41), Document Repository side.
  *
  * Order (security.md §4.1, write protocol; README "Consistency"): documents are already pending blobs →
- * match them to the DocumentEntries and set hash/size/repositoryUniqueId → register through the registry →
- * ONLY THEN commit the documents. A document is never retrievable before its metadata is registered, and a
- * failed registration leaves only pending blobs, which the endpoint discards (and the sweeper would).
- * Commit failures after registration are made unlikely by checking the store first, and compensated by
- * withdrawing (deprecating) the registered entries.
+ * match them to the DocumentEntries and set hash/size/repositoryUniqueId → then one of two paths:
+ * - In-process registry (the default): place the bytes durably (DocumentStore.prepare), then register with
+ *   the document rows in the registration's own transaction. Metadata and documents become visible
+ *   together, in one commit with one fsync; a failed registration removes the placed bytes at once.
+ * - Remote registry: register → ONLY THEN commit the documents. A document is never retrievable before its
+ *   metadata is registered, and a failed registration leaves only pending blobs, which the endpoint
+ *   discards (and the sweeper would). Commit failures after registration are made unlikely by checking the
+ *   store first, and compensated by withdrawing (deprecating) the registered entries.
  */
-import { ConflictError, SoapFaultError, XdsCode, XdsError, type RegistryErrorEntry } from '../errors';
+import { SoapFaultError, XdsCode, XdsError, type RegistryErrorEntry } from '../errors';
 import type { Submission } from '../metadata/model';
 import { submissionImported, type AuditOutcome } from '../security/audit-events';
 import { NS } from '../ebxml/vocabulary';
@@ -18,7 +21,7 @@ import { childOf, is } from '../soap/xml';
 import type { Deps, Handler, HandlerContext } from '../transactions';
 import type { DocumentRecord, DocumentStore } from './ports';
 import { matchDocuments } from './match-documents';
-import { isOutOfSpace } from './out-of-resources';
+import { isOutOfSpace, outOfResources } from './out-of-resources';
 import { readProvidedDocuments, type ProvidedDocuments } from './read-documents';
 import { localRegistry, type RegistryClient, type RegistryClientOf } from './registry-client';
 
@@ -65,15 +68,41 @@ async function provideAndRegister(
     mimeTypes: deps.registry.affinity.mimeTypes,
   });
   if (matched.errors.length > 0) throw new XdsError(matched.errors);
+  if (registry.writesDocumentRows) return registerWithDocuments(matched.submission, matched.records, store, registry, ctx);
   const warnings = await registry.register(matched.submission, { messageId: ctx.messageId });
   await commitAfterRegistration(matched.records, matched.submission, store, registry, ctx);
   return warnings;
 }
 
+/** Bytes placed first, then one transaction for metadata and document rows; nothing of it stays on failure. */
+async function registerWithDocuments(
+  s: Submission,
+  records: readonly DocumentRecord[],
+  store: DocumentStore,
+  registry: RegistryClient,
+  ctx: HandlerContext,
+): Promise<readonly RegistryErrorEntry[]> {
+  let written = false;
+  try {
+    const prepared = await store.prepare(records);
+    try {
+      const warnings = await registry.register(s, { messageId: ctx.messageId, documents: records });
+      written = true;
+      return warnings;
+    } finally {
+      await prepared.settle(written);
+    }
+  } catch (e) {
+    // A full disk while placing the bytes or committing (SQLITE_FULL) is the repository's resource problem.
+    if (!(e instanceof XdsError) && isOutOfSpace(e)) throw outOfResources(`the documents of SubmissionSet ${s.submissionSets[0]?.uniqueId ?? ''}`, e);
+    throw e;
+  }
+}
+
 /**
- * The registration succeeded: make the documents durable. A unique-key conflict means a concurrent
- * identical submission stored the same document first (fine when the bytes match); anything else is the
- * inconsistency the write order cannot rule out, answered by withdrawing the registered entries.
+ * The registration succeeded at a remote registry: make the documents durable. The store keeps a document
+ * that a concurrent identical submission stored first; any failure is the inconsistency the write order
+ * cannot rule out, answered by withdrawing the registered entries.
  */
 async function commitAfterRegistration(
   records: readonly DocumentRecord[],
@@ -87,17 +116,6 @@ async function commitAfterRegistration(
     await store.commit(records);
     return;
   } catch (e) {
-    if (e instanceof ConflictError) {
-      const remaining = await withoutIdenticalStored(records, store);
-      if (remaining !== undefined) {
-        try {
-          if (remaining.length > 0) await store.commit(remaining);
-          return;
-        } catch (again) {
-          e = again;
-        }
-      }
-    }
     const ssUid = s.submissionSets[0]?.uniqueId ?? '';
     const withdrawn = await registry.withdraw(ssUid, records.map((r) => r.documentUniqueId)).catch(() => false);
     ctx.log.error({ err: e, submissionSet: ssUid, withdrawn }, 'ITI-41: documents could not be stored after registration');
@@ -108,17 +126,6 @@ async function commitAfterRegistration(
       `the documents of SubmissionSet ${ssUid} (${records.map((r) => r.documentUniqueId).join(', ')}) could not be stored; ${withdrawn ? 'their registration was withdrawn (Deprecated)' : 'their registration could not be withdrawn'}`,
     );
   }
-}
-
-/** Records not yet stored, or undefined when one is stored with different bytes. */
-async function withoutIdenticalStored(records: readonly DocumentRecord[], store: DocumentStore): Promise<DocumentRecord[] | undefined> {
-  const out: DocumentRecord[] = [];
-  for (const r of records) {
-    const stored = await store.find(r.documentUniqueId, r.repositoryUniqueId);
-    if (!stored) out.push(r);
-    else if (stored.sha1 !== r.sha1 || stored.size !== r.size) return undefined;
-  }
-  return out;
 }
 
 /** DCM Import (110107) for ITI-41 (ITI TF-2b §3.41.5.1.2). */

@@ -111,6 +111,7 @@ function readReply(text: string): { success: boolean; entries: RegistryErrorEntr
 
 export function remoteRegistryClient(o: RemoteRegistryOptions): RegistryClient {
   return {
+    writesDocumentRows: false,
     register: async (submission) => {
       let reply: { status: number; text: string };
       try {

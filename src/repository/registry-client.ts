@@ -11,14 +11,23 @@ import type { RegistryErrorEntry } from '../errors';
 import type { Submission } from '../metadata/model';
 import { registerSubmission, type RegisterDeps } from '../registry/register-submission';
 import type { Deps, NodeIdentity } from '../transactions';
+import type { DocumentRecord } from './ports';
 import { registerDepsOf } from '../registry/handle-iti42';
 
 export interface RegisterContext {
   /** The ITI-41 request's MessageID, for logs and the remote request's correlation. */
   readonly messageId?: string;
+  /** The documents' rows, written in the registration's transaction (only when `writesDocumentRows`). */
+  readonly documents?: readonly DocumentRecord[];
 }
 
 export interface RegistryClient {
+  /**
+   * True when register() writes RegisterContext.documents in the registration's own transaction: the
+   * in-process registry, on the same stores as the document store. Then a submission and its documents
+   * become visible together, with one commit, and there is nothing to withdraw.
+   */
+  readonly writesDocumentRows: boolean;
   /** Registers the submission; resolves with the warnings, throws XdsError with the registry's errors. */
   register(submission: Submission, ctx: RegisterContext): Promise<readonly RegistryErrorEntry[]>;
   /**
@@ -34,7 +43,8 @@ export type RegistryClientOf = (deps: Deps, peer?: NodeIdentity) => RegistryClie
 
 export function inProcessRegistryClient(deps: RegisterDeps): RegistryClient {
   return {
-    register: (submission) => registerSubmission(submission, deps, { transaction: 'ITI-42', actor: 'registry' }),
+    writesDocumentRows: true,
+    register: (submission, ctx) => registerSubmission(submission, deps, { transaction: 'ITI-42', actor: 'registry', documents: ctx.documents }),
     withdraw: async (ssUid, docUids) => {
       const [ss] = await deps.registry.findSubmissionSets({ uniqueIds: [ssUid] }, { limit: 1 });
       if (!ss) return true; // nothing was registered

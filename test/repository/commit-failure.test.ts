@@ -1,6 +1,6 @@
 /**
- * The one inconsistency the write order cannot rule out: registration succeeded, then storing the documents
- * failed. The handler must answer XDSRepositoryError, withdraw (deprecate) what it registered, and leave
+ * The one inconsistency the write order of a remote registry cannot rule out: registration succeeded, then
+ * storing the documents failed (the in-process registry writes both in one transaction: handle-iti41.test.ts). The handler must answer XDSRepositoryError, withdraw (deprecate) what it registered, and leave
  * nothing retrievable. The document store is the real SQLite one with commit() made to fail.
  */
 import { expect } from 'chai';
@@ -8,14 +8,13 @@ import pino from 'pino';
 import { XdsError } from '../../src/errors';
 import { NS, SoapAction } from '../../src/ebxml/vocabulary';
 import { parseCx } from '../../src/metadata/hl7-types';
-import { handleIti41 } from '../../src/repository/handle-iti41';
 import type { DocumentStore, StoredBlob } from '../../src/repository/ports';
 import type { SoapRequest } from '../../src/soap/read-request';
 import { parseXml, childOf } from '../../src/soap/xml';
 import type { Deps } from '../../src/transactions';
 import { soapRequest, startTestServer, type TestServer } from '../support/server';
 import { newPatient } from '../support/iti42';
-import { pnrMetadata, repositoryTransactions, retrieve, retrievedOf } from './pnr';
+import { iti41CommittingAfterRegistration, pnrMetadata, repositoryTransactions, retrieve, retrievedOf } from './pnr';
 
 function failingCommit(d: DocumentStore): DocumentStore {
   return {
@@ -23,6 +22,7 @@ function failingCommit(d: DocumentStore): DocumentStore {
     commit: async () => {
       throw new Error('disk gone');
     },
+    prepare: (r) => d.prepare(r),
     discard: (ids) => d.discard(ids),
     find: (u, r) => d.find(u, r),
     open: (r) => d.open(r),
@@ -48,7 +48,7 @@ describe('ITI-41 when storing documents fails after registration', function () {
     const req: SoapRequest<StoredBlob> = { envelope, body: soapBody.children[0]!, action: SoapAction.iti41, attachments: new Map(), mtom: false };
     const deps: Deps = { ...server.deps, stores: { ...server.deps.stores, documents: failingCommit(server.deps.stores.documents) } };
     const log = pino({ level: 'silent' });
-    const err = await handleIti41(req, deps, { peer: { subject: 'CN=test' }, log }).then(
+    const err = await iti41CommittingAfterRegistration(req, deps, { peer: { subject: 'CN=test' }, log }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -24,7 +24,7 @@ import { childOf, parseXml } from '../../src/soap/xml';
 import type { Deps } from '../../src/transactions';
 import { soapRequest, startTestServer, type TestServer } from '../support/server';
 import { newPatient } from '../support/iti42';
-import { pnrMetadata, provide, registryResponseOf, repositoryTransactions, retrieve, retrievedOf } from './pnr';
+import { iti41CommittingAfterRegistration, pnrMetadata, provide, registryResponseOf, repositoryTransactions, retrieve, retrievedOf } from './pnr';
 
 /** The ENOSPC the kernel gives for a write to /dev/full. */
 async function realEnospc(): Promise<NodeJS.ErrnoException> {
@@ -59,6 +59,7 @@ function diskFillsAfter(inner: DocumentStore, after: number): DocumentStore {
   return {
     putPending: (s, o) => inner.putPending(Readable.from(fillingDisk(s, after)), o),
     commit: (r) => inner.commit(r),
+    prepare: (r) => inner.prepare(r),
     discard: (ids) => inner.discard(ids),
     find: (u, r) => inner.find(u, r),
     open: (r) => inner.open(r),
@@ -163,6 +164,26 @@ describe('ITI-41 when the disk is full (ENOSPC)', function () {
     expect(await leftovers()).to.deep.equal([]);
   });
 
+  it('a full disk when placing the documents (in-process registry): XDSRepositoryOutOfResources, nothing registered or left', async () => {
+    const enospc = await realEnospc();
+    const pid = await patient();
+    const m = pnrMetadata(pid, [{ mimeType: 'text/plain' }]);
+    const body = `<xdsb:ProvideAndRegisterDocumentSetRequest xmlns:xdsb="${NS.xdsb}">${m.xml}<xdsb:Document id="Document01">YWJj</xdsb:Document></xdsb:ProvideAndRegisterDocumentSetRequest>`;
+    const envelope = parseXml(soapRequest(SoapAction.iti41, body));
+    const req: SoapRequest<StoredBlob> = { envelope, body: childOf(envelope, NS.soap12, 'Body')!.children[0]!, action: SoapAction.iti41, attachments: new Map(), mtom: false };
+    const failing: DocumentStore = { ...bind(real), prepare: async () => Promise.reject(enospc) };
+    const deps: Deps = { ...server.deps, stores: { ...server.deps.stores, documents: failing } };
+    const err = await handleIti41(req, deps, { peer: { subject: 'CN=test' }, log: pino({ level: 'silent' }) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const [entry] = (err as XdsError).errors;
+    expect(entry).to.include({ errorCode: 'XDSRepositoryOutOfResources', severity: 'Error' });
+    expect(entry!.codeContext).to.contain(m.ssUid);
+    expect(await registered(m.docs[0]!.uid)).to.equal(0);
+    expect(await leftovers()).to.deep.equal([]);
+  });
+
   it('a full disk when committing after registration: XDSRepositoryOutOfResources, registration withdrawn', async () => {
     const enospc = await realEnospc();
     const pid = await patient();
@@ -172,7 +193,7 @@ describe('ITI-41 when the disk is full (ENOSPC)', function () {
     const req: SoapRequest<StoredBlob> = { envelope, body: childOf(envelope, NS.soap12, 'Body')!.children[0]!, action: SoapAction.iti41, attachments: new Map(), mtom: false };
     const failing: DocumentStore = { ...bind(real), commit: async () => Promise.reject(enospc) };
     const deps: Deps = { ...server.deps, stores: { ...server.deps.stores, documents: failing } };
-    const err = await handleIti41(req, deps, { peer: { subject: 'CN=test' }, log: pino({ level: 'silent' }) }).then(
+    const err = await iti41CommittingAfterRegistration(req, deps, { peer: { subject: 'CN=test' }, log: pino({ level: 'silent' }) }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -189,6 +210,7 @@ function bind(d: DocumentStore): DocumentStore {
   return {
     putPending: (s, o) => d.putPending(s, o),
     commit: (r) => d.commit(r),
+    prepare: (r) => d.prepare(r),
     discard: (ids) => d.discard(ids),
     find: (u, r) => d.find(u, r),
     open: (r) => d.open(r),

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { NS, SoapAction } from '../../src/ebxml/vocabulary';
 import { implementedTransactions } from '../../src/app/transaction-table';
-import { handleIti41, iti41ErrorBody } from '../../src/repository/handle-iti41';
+import { createIti41Handler, handleIti41, iti41ErrorBody } from '../../src/repository/handle-iti41';
+import { localRegistry } from '../../src/repository/registry-client';
 import { handleIti43, iti43ErrorBody } from '../../src/repository/handle-iti43';
 import { readSoapRequest, type SoapRequest } from '../../src/soap/read-request';
 import { writeMtom, xopInclude, type MtomPart } from '../../src/soap/mtom-write';
@@ -24,6 +25,15 @@ const DE_BLOCK = /<rim:ExtrinsicObject[\s\S]*?<\/rim:ExtrinsicObject>/;
 const ASSOC_BLOCK = /<rim:Association[\s\S]*?<\/rim:Association>/;
 
 /** The transaction table with the repository handlers attached (the lead wires the real one). */
+/**
+ * ITI-41 as in front of a remote registry (register, then commit the documents), with this server's own
+ * registry: the path whose commit can fail after a registration, which the in-process default never takes.
+ */
+export const iti41CommittingAfterRegistration: Handler = createIti41Handler((deps, peer) => ({
+  ...localRegistry(deps, peer),
+  writesDocumentRows: false,
+}));
+
 export function repositoryTransactions(iti41: Handler = handleIti41): readonly TransactionDef[] {
   return implementedTransactions().map((t) => {
     if (t.id === 'ITI-41') return { ...t, handler: iti41, errorBody: iti41ErrorBody };

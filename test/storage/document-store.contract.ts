@@ -6,7 +6,7 @@ import { SoapFaultError } from '../../src/errors';
 import type { DocumentRecord, StoredBlob } from '../../src/repository/ports';
 import type { Stores } from '../../src/storage/stores';
 import type { OpenStores } from './backends';
-import { oid } from './fixtures';
+import { docEntry, oid, submission } from './fixtures';
 import { expectConflict } from './registry-store.contract';
 
 const REPO = '1.3.6.1.4.1.21367.2010.1.2.1125';
@@ -123,5 +123,40 @@ export function documentStoreContract(open: OpenStores): void {
     await s.documents.commit([record(old)]).catch(() => (failed = true));
     expect(failed, 'a swept blob cannot be committed').to.equal(true);
     expect((await readAll(s.documents.open(rec))).toString()).to.equal('committed');
+  });
+
+  it('keeps a document committed again with the same bytes (a retried submission)', async () => {
+    const first = await s.documents.putPending(Readable.from([Buffer.from('twice')]));
+    const rec = record(first);
+    await s.documents.commit([rec]);
+    const again = await s.documents.putPending(Readable.from([Buffer.from('twice')]));
+    await s.documents.commit([{ ...rec, blobId: again.blobId }]);
+    await s.documents.discard([again.blobId]);
+    expect(await s.documents.find(rec.documentUniqueId, REPO)).to.deep.equal(rec);
+    expect((await readAll(s.documents.open(rec))).toString()).to.equal('twice');
+  });
+
+  it('writes prepared rows in the registry transaction: visible together with the metadata, or neither', async () => {
+    const bytes = Buffer.from('one transaction');
+    const ok = record(await s.documents.putPending(Readable.from([bytes])));
+    const prepared = await s.documents.prepare([ok]);
+    const entry = docEntry({ uniqueId: ok.documentUniqueId });
+    await s.registry.commit({ ...submission([entry]), documents: [ok] });
+    await prepared.settle(true);
+    expect(await s.documents.find(ok.documentUniqueId, REPO)).to.deep.equal(ok);
+    expect((await readAll(s.documents.open(ok))).equals(bytes)).to.equal(true);
+
+    // The second row names a stored uniqueId with other bytes: the metadata is not registered either.
+    const other = record(await s.documents.putPending(Readable.from([Buffer.from('other bytes')])));
+    const clash = { ...record(await s.documents.putPending(Readable.from([Buffer.from('clash')]))), documentUniqueId: ok.documentUniqueId };
+    const failing = await s.documents.prepare([other, clash]);
+    const entry2 = docEntry({ uniqueId: other.documentUniqueId });
+    await expectConflict(s.registry.commit({ ...submission([entry2]), documents: [other, clash] }), 'uniqueId', ok.documentUniqueId);
+    await failing.settle(false);
+    await s.documents.discard([other.blobId, clash.blobId]);
+    expect(await s.registry.getByIds([entry2.id])).to.deep.equal([]);
+    expect(await s.documents.find(other.documentUniqueId, REPO)).to.equal(undefined);
+    expect(await s.documents.sweep(-60_000), 'nothing of the failed submission is left').to.equal(0);
+    expect((await readAll(s.documents.open(ok))).equals(bytes), 'the stored document is untouched').to.equal(true);
   });
 }

@@ -7,9 +7,9 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { GridFSBucket, ObjectId, type Collection, type GridFSBucketWriteStream } from 'mongodb';
+import { GridFSBucket, ObjectId, type ClientSession, type Collection, type GridFSBucketWriteStream } from 'mongodb';
 import { ConflictError } from '../../errors';
-import type { DocumentRecord, DocumentStore, StoredBlob } from '../../repository/ports';
+import type { DocumentRecord, DocumentStore, PreparedDocuments, StoredBlob } from '../../repository/ports';
 import { meter } from '../blob-meter';
 import { isDuplicateKey, type MongoHandle } from './db-mongodb';
 
@@ -78,21 +78,38 @@ export class GridFsDocumentStore implements DocumentStore {
   }
 
   async commit(records: readonly DocumentRecord[]): Promise<void> {
-    await this.h.tx(async (session) => {
-      for (const r of records) {
-        const id = toObjectId(r.blobId);
-        const blob = id && (await this.files.findOne({ _id: id }, { session }));
-        if (!blob || blob.metadata?.sha1 !== r.sha1 || blob.length !== r.size) throw new Error(`unknown blob ${r.blobId}`);
-        await this.files.updateOne({ _id: id }, { $set: { 'metadata.state': 'committed' } }, { session });
-        try {
-          await this.documents.insertOne({ ...r }, { session });
-        } catch (err) {
-          if (isDuplicateKey(err)) throw new ConflictError('uniqueId', r.documentUniqueId, { cause: err });
-          throw err;
-        }
-      }
-    });
+    await this.h.tx((session) => this.writeRows(records, session));
   }
+
+  /** GridFS blobs become committed inside the rows' transaction (writeRows): nothing to place beforehand. */
+  async prepare(): Promise<PreparedDocuments> {
+    return { settle: async () => undefined };
+  }
+
+  /**
+   * Writes the rows and marks their blobs committed inside the caller's transaction: commit()'s own, or the
+   * in-process registry's (RegistryCommit.documents). A uniqueId already stored with the same bytes keeps its
+   * row, and the new blob stays pending (discarded by the endpoint or swept); other bytes are a conflict.
+   */
+  readonly writeRows = async (records: readonly DocumentRecord[], session: ClientSession): Promise<void> => {
+    for (const r of records) {
+      const id = toObjectId(r.blobId);
+      const blob = id && (await this.files.findOne({ _id: id }, { session }));
+      if (!blob || blob.metadata?.sha1 !== r.sha1 || blob.length !== r.size) throw new Error(`unknown blob ${r.blobId}`);
+      const stored = await this.documents.findOne({ documentUniqueId: r.documentUniqueId, repositoryUniqueId: r.repositoryUniqueId }, { session });
+      if (stored) {
+        if (stored.sha1 === r.sha1 && stored.size === r.size) continue;
+        throw new ConflictError('uniqueId', r.documentUniqueId);
+      }
+      await this.files.updateOne({ _id: id }, { $set: { 'metadata.state': 'committed' } }, { session });
+      try {
+        await this.documents.insertOne({ ...r }, { session });
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new ConflictError('uniqueId', r.documentUniqueId, { cause: err });
+        throw err;
+      }
+    }
+  };
 
   async discard(blobIds: readonly string[]): Promise<void> {
     // Only pending blobs go: discarding a committed one is a harmless no-op.

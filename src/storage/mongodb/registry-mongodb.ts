@@ -9,6 +9,7 @@ import {
   attachStoredEbrim,
   type AssociationCriteria,
   type DocumentEntryCriteria,
+  type DocumentRow,
   type EbrimToKeep,
   type FolderCriteria,
   type QueryOptions,
@@ -75,7 +76,14 @@ export class MongoRegistryStore implements RegistryStore {
   private readonly objects: Collection<ObjectDoc>;
   private readonly uids: Collection<{ _id: string; hash: string | null; size: string | null }>;
 
-  constructor(private readonly h: MongoHandle) {
+  /**
+   * `documentRows` writes RegistryCommit.documents inside the registration's transaction: the GridFS
+   * document store's row writer (open-mongodb.ts). Without it such a commit is refused.
+   */
+  constructor(
+    private readonly h: MongoHandle,
+    private readonly documentRows?: (rows: readonly DocumentRow[], session: ClientSession) => Promise<void>,
+  ) {
     this.objects = h.db.collection<ObjectDoc>('objects');
     this.uids = h.db.collection('document_uids');
   }
@@ -105,6 +113,10 @@ export class MongoRegistryStore implements RegistryStore {
         { session },
       );
       if (r.matchedCount !== 1) throw new ConflictError('precondition', f.id);
+    }
+    if (change.documents?.length) {
+      if (!this.documentRows) throw new Error('this registry store was opened without the document store: it cannot write document rows');
+      await this.documentRows(change.documents, session);
     }
   }
 

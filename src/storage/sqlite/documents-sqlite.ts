@@ -2,8 +2,9 @@
  * DocumentStore: content files under `<dataDir>/documents/` with rows in SQLite.
  * Write protocol (security.md §4.1): putPending streams to `tmp/`, fsyncs and renames to `pending/<blobId>`;
  * commit() moves pending files to their content-addressed place `<sha1[0..2]>/<sha1>` (identical content
- * shares a file), fsyncs the directory, THEN inserts the rows in one transaction. A crash before the rows
- * leaves no visible document; leftovers (tmp, pending, unreferenced content) are removed by sweep().
+ * shares a file), fsyncs the directory, THEN inserts the rows in one transaction: its own (commit), or the
+ * in-process registry's (prepare + applyRows, RegistryCommit.documents). A crash before the rows leaves no
+ * visible document; leftovers (tmp, pending, unreferenced content) are removed by sweep().
  *
  * System calls: the cheap metadata calls of the hot path (open, close, rename, stat, utimes, unlink of one
  * local file) are made synchronously, and only the calls that wait for the disk (fdatasync, fsync, writes
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import { ConflictError } from '../../errors';
-import type { DocumentRecord, DocumentStore, StoredBlob } from '../../repository/ports';
+import type { DocumentRecord, DocumentStore, PreparedDocuments, StoredBlob } from '../../repository/ports';
 import { isSha1, meter } from '../blob-meter';
 import type { Statement } from 'better-sqlite3';
 import { sqliteCode, type Db } from './db-sqlite';
@@ -199,17 +200,53 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   async commit(records: readonly DocumentRecord[]): Promise<void> {
+    const prepared = await this.prepare(records);
+    let written = false;
+    try {
+      await this.rows.submit(records);
+      written = true;
+    } finally {
+      await prepared.settle(written);
+    }
+  }
+
+  async prepare(records: readonly DocumentRecord[]): Promise<PreparedDocuments> {
     const shas = [...new Set(records.map((r) => r.sha1))];
     for (const s of shas) this.committing.set(s, (this.committing.get(s) ?? 0) + 1);
-    try {
-      await this.placeContent(records);
-      await this.rows.submit(records);
-    } finally {
+    const release = () => {
       for (const s of shas) {
         const n = (this.committing.get(s) ?? 1) - 1;
         if (n === 0) this.committing.delete(s);
         else this.committing.set(s, n);
       }
+    };
+    const placed: string[] = [];
+    try {
+      await this.placeContent(records, placed);
+    } catch (err) {
+      release();
+      this.removeUnreferenced(placed);
+      throw err;
+    }
+    let settled = false;
+    return {
+      settle: async (written) => {
+        if (settled) return;
+        settled = true;
+        release();
+        if (!written) this.removeUnreferenced(placed);
+      },
+    };
+  }
+
+  /**
+   * Content files this store just placed for rows that were not written: removed unless another commit holds
+   * them or a row references them. Decided and removed in one turn, as the sweep does.
+   */
+  private removeUnreferenced(sha1s: readonly string[]): void {
+    for (const sha1 of sha1s) {
+      if (this.committing.has(sha1) || this.stmt.referenced.get(sha1) !== undefined) continue;
+      unlinkIfPresent(this.contentPath(sha1));
     }
   }
 
@@ -221,8 +258,11 @@ export class FileDocumentStore implements DocumentStore {
     this.madeDirs.add(sub);
   }
 
-  /** Moves each pending blob to its content-addressed file (or drops it when that content exists). */
-  private async placeContent(records: readonly DocumentRecord[]): Promise<void> {
+  /**
+   * Moves each pending blob to its content-addressed file (or drops it when that content exists), and adds
+   * the sha1 of each file it created to `placed`.
+   */
+  private async placeContent(records: readonly DocumentRecord[], placed: string[]): Promise<void> {
     const dirs = new Set<string>();
     const seen = new Set<string>();
     for (const r of records) {
@@ -242,6 +282,7 @@ export class FileDocumentStore implements DocumentStore {
         unlinkSync(pending);
       } else {
         renameSync(pending, target);
+        placed.push(r.sha1);
         const now = new Date();
         utimesSync(target, now, now); // its age now counts from commit, for the orphan sweep
       }
@@ -251,18 +292,24 @@ export class FileDocumentStore implements DocumentStore {
     for (const d of dirs) await fsyncDir(d);
   }
 
-  /** One record set = one savepoint; concurrent commits share a transaction and its fsync (group-commit.ts). */
-  private applyRows(records: readonly DocumentRecord[]): void {
+  /**
+   * Writes the rows inside the caller's transaction: commit()'s own group commit (one record set = one
+   * savepoint), or the in-process registry's (RegistryCommit.documents). A uniqueId already stored with the
+   * same bytes keeps its row; with other bytes it is a conflict.
+   */
+  readonly applyRows = (records: readonly DocumentRecord[]): void => {
     for (const r of records) {
       try {
         this.stmt.insert.run(r.repositoryUniqueId, r.documentUniqueId, r.blobId, r.mimeType, r.sha1, r.size);
       } catch (err) {
         const code = sqliteCode(err);
-        if (code?.startsWith('SQLITE_CONSTRAINT')) throw new ConflictError('uniqueId', r.documentUniqueId, { cause: err });
-        throw err;
+        if (!code?.startsWith('SQLITE_CONSTRAINT')) throw err;
+        const stored = this.stmt.find.get(r.repositoryUniqueId, r.documentUniqueId) as DocRow | undefined;
+        if (stored && stored.sha1 === r.sha1 && stored.size === r.size) continue;
+        throw new ConflictError('uniqueId', r.documentUniqueId, { cause: err });
       }
     }
-  }
+  };
 
   /**
    * Removes the pending blobs among `blobIds` (this runs after every ITI-41 request). Committed blobs are no

@@ -26,7 +26,8 @@ export async function openSqliteStores(dataDir: string): Promise<SqliteStores> {
     const documents = await FileDocumentStore.open(db, join(dataDir, 'documents'));
     return {
       kind: 'sqlite',
-      registry: new SqliteRegistryStore(db),
+      // The registry writes an in-process ITI-41's document rows in the registration's own transaction.
+      registry: new SqliteRegistryStore(db, documents.applyRows),
       documents,
       patients: new SqlitePatientIndex(db),
       audit: new SqliteAuditStore(auditDb),

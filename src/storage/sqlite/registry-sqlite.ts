@@ -14,6 +14,7 @@ import {
   attachStoredEbrim,
   type AssociationCriteria,
   type DocumentEntryCriteria,
+  type DocumentRow,
   type EbrimToKeep,
   type FolderCriteria,
   type QueryOptions,
@@ -85,7 +86,14 @@ export class SqliteRegistryStore implements RegistryStore {
   private readonly keeping: { readonly item: EbrimToKeep; readonly done: (err?: unknown) => void }[] = [];
   private keepScheduled = false;
 
-  constructor(private readonly db: Db) {
+  /**
+   * `documentRows` writes RegistryCommit.documents inside the registration's transaction: the document
+   * store's row writer on the same database (open-sqlite.ts). Without it such a commit is refused.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly documentRows?: (rows: readonly DocumentRow[]) => void,
+  ) {
     this.commits = new GroupCommit(db, (change: RegistryCommit) => this.apply(change));
   }
 
@@ -122,6 +130,10 @@ export class SqliteRegistryStore implements RegistryStore {
       if (setFolderTime.run(dtmKey(f.lastUpdateTime), f.lastUpdateTime, f.id).changes !== 1) {
         throw new ConflictError('precondition', f.id);
       }
+    }
+    if (change.documents?.length) {
+      if (!this.documentRows) throw new Error('this registry store was opened without the document store: it cannot write document rows');
+      this.documentRows(change.documents);
     }
   }
 
