@@ -5,6 +5,8 @@
  *
  *   npm run bench -- profile                (all: query, ingest, retrieve)
  *   BENCH_PROFILE=query npm run bench -- profile
+ *   BENCH_PROFILE=ingest BENCH_PROFILE_SMALL_ONLY=1 BENCH_PROFILE_KEEP=1 npm run bench -- profile
+ *     (2,000 × 30 KB only; the .cpuprofile files are kept and their folder printed)
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,14 +65,15 @@ async function repository(kind: 'ingest' | 'retrieve'): Promise<void> {
       concurrency,
       total,
       make: (i) => {
-        const body = iti41Mtom({ pid: benchPatient(i), ssUid: b.oid(), docUid: () => (uids.push(b.oid()), uids[uids.length - 1]!), sizes: [size], seed: i });
+        const body = iti41Mtom({ pid: benchPatient(i % b.patients), ssUid: b.oid(), docUid: () => (uids.push(b.oid()), uids[uids.length - 1]!), sizes: [size], seed: i });
         return { path: '/xds/repository', contentType: body.contentType, body: body.body, payloadBytes: body.bytes };
       },
       check: soapSuccess,
     });
   if (kind === 'ingest') {
-    if (process.env.BENCH_PROFILE_LARGE_ONLY !== '1') await upload(30_000, 300, 4);
-    await upload(20 * MB, 8, 1);
+    const smallOnly = process.env.BENCH_PROFILE_SMALL_ONLY === '1';
+    if (process.env.BENCH_PROFILE_LARGE_ONLY !== '1') await upload(30_000, smallOnly ? 2000 : 300, 4);
+    if (!smallOnly) await upload(20 * MB, 8, 1);
   } else {
     await upload(20 * MB, 4, 1);
     await streamClosedLoop({
@@ -85,7 +88,8 @@ async function repository(kind: 'ingest' | 'retrieve'): Promise<void> {
   await b.server.stop();
   await report(kind === 'ingest' ? 'ingest (ITI-41 MTOM: 300 × 30 KB at c=4, 8 × 20 MB)' : 'retrieve (ITI-43: 12 × 20 MB)', prof);
   await rm(b.dataDir, { recursive: true, force: true });
-  await rm(prof, { recursive: true, force: true });
+  if (process.env.BENCH_PROFILE_KEEP === '1') process.stdout.write(`profiles kept in ${prof}\n`);
+  else await rm(prof, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {

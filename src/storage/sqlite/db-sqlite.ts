@@ -105,6 +105,10 @@ const migrations: readonly string[] = [
   IDENTITY_COMPARABLES_SQL,
   // Migration 8, registry write indexes: fewer B-trees per registered object (registry-query-sqlite.ts; issue 3 B1).
   REGISTRY_WRITE_INDEXES_SQL,
+  // Migration 9: small documents' bytes inside the database, written with their rows (documents-sqlite.ts; issue 5 B2).
+  `
+  CREATE TABLE document_contents (sha1 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -1,6 +1,15 @@
 /**
  * DocumentStore: content files under `<dataDir>/documents/` with rows in SQLite.
- * Write protocol (security.md §4.1): putPending streams to `tmp/`, fsyncs and renames to `pending/<blobId>`;
+ *
+ * Small documents (at most INLINE_MAX bytes, the usual C-CDA) never become files: putPending keeps their
+ * bytes in memory, and the transaction that writes their rows also writes the bytes into
+ * `document_contents` (content-addressed by sha1), so they are durable with the rows' WAL fsync. A file
+ * costs an open, a write, an fdatasync, two renames and a directory fsync per document: ~0.8 ms of the main
+ * thread and two thread-pool round trips of a 30 KB ITI-41's ~5 CPU-ms (BENCHMARKS.md, session 5). SQLite
+ * reads and writes blobs of this size faster than the file system (sqlite.org/intern-v-extern-blob.html).
+ * A crash loses only unacknowledged pending bytes, exactly as a pending file would be swept.
+ *
+ * Larger documents: write protocol (security.md §4.1): putPending streams to `tmp/`, fsyncs and renames to `pending/<blobId>`;
  * commit() moves pending files to their content-addressed place `<sha1[0..2]>/<sha1>` (identical content
  * shares a file), fsyncs the directory, THEN inserts the rows in one transaction: its own (commit), or the
  * in-process registry's (prepare + applyRows, RegistryCommit.documents). A crash before the rows leaves no
@@ -18,7 +27,7 @@ import { closeSync, createReadStream, fdatasync, fsync, openSync, renameSync, st
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ConflictError } from '../../errors';
 import type { DocumentRecord, DocumentStore, PreparedDocuments, StoredBlob } from '../../repository/ports';
 import { isSha1, meter } from '../blob-meter';
@@ -68,6 +77,9 @@ function unlinkIfPresent(path: string): void {
   }
 }
 
+/** Documents up to this size are stored inside the database (see above); larger ones as files. */
+export const INLINE_MAX = 128 * 1024;
+
 /** Bytes written between two background fdatasyncs of a blob being stored. */
 const EARLY_FLUSH_BYTES = 4 * 1024 * 1024;
 
@@ -100,6 +112,50 @@ class EarlyFlush {
   async settled(): Promise<void> {
     await this.running;
     if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+/**
+ * A blob too large for the database, written to `tmp/<blobId>` and, once complete and fdatasync'ed, renamed
+ * to its pending name. `writing` lists it while it is in tmp/ (the sweep leaves it alone).
+ */
+class PendingFile {
+  private readonly path: string;
+  private readonly fd: number;
+  private fdOpen = true; // a closed fd number may be reused at once by an open on the thread pool: close it once
+  private readonly flusher: EarlyFlush;
+
+  constructor(
+    tmpDir: string,
+    private readonly blobId: string,
+    private readonly writing: Set<string>,
+  ) {
+    this.path = join(tmpDir, blobId);
+    this.fd = openSync(this.path, 'wx');
+    writing.add(blobId);
+    this.flusher = new EarlyFlush(this.fd);
+  }
+
+  async write(chunks: readonly Buffer[], bytes: number): Promise<void> {
+    await writeBatch(this.fd, chunks, bytes);
+    this.flusher.wrote(bytes);
+  }
+
+  async finish(pendingPath: string): Promise<void> {
+    await this.flusher.settled();
+    await fdatasyncAsync(this.fd); // data and size; the name becomes durable with its directory at commit
+    this.fdOpen = false;
+    closeSync(this.fd);
+    renameSync(this.path, pendingPath);
+    this.writing.delete(this.blobId);
+  }
+
+  async abandon(): Promise<void> {
+    await this.flusher.settled().catch(() => undefined); // no fdatasync may still use the fd once it is closed
+    if (this.fdOpen) closeQuietly(this.fd);
+    this.fdOpen = false;
+    unlinkIfPresent(this.path);
+    this.writing.delete(this.blobId);
   }
 }
 
@@ -137,6 +193,8 @@ export class FileDocumentStore implements DocumentStore {
   private readonly writing = new Set<string>();
   /** Sizes of the blobs this store wrote that are still pending: commit needs no stat, discard no guess. */
   private readonly pending = new Map<string, number>();
+  /** Pending small documents, held in memory until their rows are written (or discarded, or swept). */
+  private readonly inline = new Map<string, { readonly bytes: Buffer; readonly at: number }>();
   private readonly madeDirs = new Set<string>();
 
   /** Prepared once: compiling per call was a visible share of a small ITI-41/43 request. */
@@ -144,10 +202,16 @@ export class FileDocumentStore implements DocumentStore {
     readonly insert: Statement;
     readonly find: Statement;
     readonly referenced: Statement;
+    readonly putContent: Statement;
+    readonly content: Statement;
   };
   private readonly rows: GroupCommit<readonly DocumentRecord[]>;
 
-  private constructor(db: Db, private readonly root: string) {
+  private constructor(
+    db: Db,
+    private readonly root: string,
+    private readonly inlineMax: number,
+  ) {
     this.pendingDir = join(root, 'pending');
     this.tmpDir = join(root, 'tmp');
     this.stmt = {
@@ -156,12 +220,15 @@ export class FileDocumentStore implements DocumentStore {
       ),
       find: db.prepare('SELECT * FROM documents WHERE repository_uid = ? AND document_uid = ?'),
       referenced: db.prepare('SELECT 1 FROM documents WHERE sha1 = ? LIMIT 1'),
+      putContent: db.prepare('INSERT OR IGNORE INTO document_contents (sha1, bytes) VALUES (?, ?)'),
+      content: db.prepare('SELECT bytes FROM document_contents WHERE sha1 = ?').pluck(),
     };
     this.rows = new GroupCommit(db, (records: readonly DocumentRecord[]) => this.applyRows(records));
   }
 
-  static async open(db: Db, root: string): Promise<FileDocumentStore> {
-    const store = new FileDocumentStore(db, root);
+  /** `inlineMax`: the largest document kept inside the database (INLINE_MAX; tests choose 0 for files only). */
+  static async open(db: Db, root: string, o: { readonly inlineMax?: number } = {}): Promise<FileDocumentStore> {
+    const store = new FileDocumentStore(db, root, o.inlineMax ?? INLINE_MAX);
     await mkdir(store.pendingDir, { recursive: true });
     await mkdir(store.tmpDir, { recursive: true });
     return store;
@@ -174,28 +241,36 @@ export class FileDocumentStore implements DocumentStore {
 
   async putPending(source: Readable, options?: { readonly maxBytes?: number }): Promise<StoredBlob> {
     const blobId = randomBytes(16).toString('hex');
-    const tmp = join(this.tmpDir, blobId);
-    const fd = openSync(tmp, 'wx');
-    let fdOpen = true; // a closed fd number may be reused at once by an open on the thread pool: close it once
-    this.writing.add(blobId);
-    const flusher = new EarlyFlush(fd);
+    // A first batch no larger than inlineMax is also the last one (meter cuts 1 MiB batches): hold it. Any
+    // further bytes turn the blob into a file, starting with what was held.
+    let held: { chunks: readonly Buffer[]; bytes: number } | undefined;
+    let file: PendingFile | undefined;
     try {
-      const m = await meter(source, (chunks, bytes) => writeBatch(fd, chunks, bytes).then(() => flusher.wrote(bytes)), options?.maxBytes);
-      await flusher.settled();
-      await fdatasyncAsync(fd); // data and size; the name becomes durable with its directory at commit
-      fdOpen = false;
-      closeSync(fd);
-      renameSync(tmp, join(this.pendingDir, blobId));
+      const m = await meter(
+        source,
+        async (chunks, bytes) => {
+          if (!file && !held && bytes <= this.inlineMax) {
+            held = { chunks, bytes };
+            return;
+          }
+          file ??= new PendingFile(this.tmpDir, blobId, this.writing);
+          if (held) await file.write(held.chunks, held.bytes);
+          held = undefined;
+          await file.write(chunks, bytes);
+        },
+        options?.maxBytes,
+      );
+      if (!file) {
+        this.inline.set(blobId, { bytes: held ? Buffer.concat(held.chunks, held.bytes) : Buffer.alloc(0), at: Date.now() });
+        return { blobId, sha1: m.sha1, size: m.size };
+      }
+      await file.finish(join(this.pendingDir, blobId));
       this.pending.set(blobId, m.size);
       return { blobId, sha1: m.sha1, size: m.size };
     } catch (err) {
-      await flusher.settled().catch(() => undefined); // no fdatasync may still use the fd once it is closed
-      if (fdOpen) closeQuietly(fd);
-      unlinkIfPresent(tmp);
+      await file?.abandon();
       source.destroy();
       throw err;
-    } finally {
-      this.writing.delete(blobId);
     }
   }
 
@@ -234,6 +309,7 @@ export class FileDocumentStore implements DocumentStore {
         if (settled) return;
         settled = true;
         release();
+        for (const r of records) this.inline.delete(r.blobId); // in the database now, or never to be
         if (!written) this.removeUnreferenced(placed);
       },
     };
@@ -269,6 +345,11 @@ export class FileDocumentStore implements DocumentStore {
       if (seen.has(r.blobId)) continue;
       seen.add(r.blobId);
       if (!isBlobId(r.blobId)) throw new Error(`unknown blob ${r.blobId}`);
+      const held = this.inline.get(r.blobId);
+      if (held) {
+        if (held.bytes.length !== r.size) throw new Error(`blob ${r.blobId} size does not match its record`);
+        continue; // written with its row (applyRows)
+      }
       const target = this.contentPath(r.sha1);
       const pending = join(this.pendingDir, r.blobId);
       const size = this.pending.get(r.blobId) ?? statSync(pending, { throwIfNoEntry: false })?.size;
@@ -299,6 +380,8 @@ export class FileDocumentStore implements DocumentStore {
    */
   readonly applyRows = (records: readonly DocumentRecord[]): void => {
     for (const r of records) {
+      const held = this.inline.get(r.blobId);
+      if (held) this.stmt.putContent.run(r.sha1, held.bytes);
       try {
         this.stmt.insert.run(r.repositoryUniqueId, r.documentUniqueId, r.blobId, r.mimeType, r.sha1, r.size);
       } catch (err) {
@@ -318,7 +401,7 @@ export class FileDocumentStore implements DocumentStore {
    */
   async discard(blobIds: readonly string[]): Promise<void> {
     for (const id of blobIds) {
-      if (!this.pending.delete(id)) continue;
+      if (this.inline.delete(id) || !this.pending.delete(id)) continue;
       unlinkIfPresent(join(this.pendingDir, id));
     }
   }
@@ -337,12 +420,20 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   open(record: DocumentRecord): Readable {
+    // A small document may also be a file: stored before migration 9, or with another INLINE_MAX.
+    const bytes = record.size <= Math.max(INLINE_MAX, this.inlineMax) ? (this.stmt.content.get(record.sha1) as Buffer | undefined) : undefined;
+    if (bytes) return Readable.from([bytes], { objectMode: false });
     return createReadStream(this.contentPath(record.sha1));
   }
 
   async sweep(olderThanMs: number): Promise<number> {
     const cutoff = Date.now() - olderThanMs;
     let removed = 0;
+    for (const [id, held] of this.inline) {
+      if (held.at > cutoff) continue;
+      this.inline.delete(id);
+      removed++;
+    }
     removed += await this.removeOld(this.tmpDir, cutoff, (name) => !this.writing.has(name));
     removed += await this.removeOld(this.pendingDir, cutoff, (name) => {
       this.pending.delete(name);

@@ -117,8 +117,9 @@ function downgradeToVersion7(file: string): void {
     CREATE INDEX objects_kind_unique_id ON objects (kind, unique_id);
     CREATE INDEX objects_kind_assoc_source ON objects (kind, assoc_source);
     CREATE INDEX objects_kind_assoc_target ON objects (kind, assoc_target);
+    DROP TABLE document_contents;
   `);
   expect((db.prepare(`SELECT count(*) AS n FROM codes`).get() as { n: number }).n).to.equal(8); // 6 of the DocumentEntry, 1 of the folder, 1 of the SubmissionSet
-  db.pragma(`user_version = ${schemaVersion - 1}`);
+  db.pragma('user_version = 8'); // before REGISTRY_WRITE_INDEXES_SQL (migrations[8])
   db.close();
 }
