@@ -19,7 +19,7 @@ export async function openStores(o: OpenStoresOptions): Promise<Stores> {
   if (o.mongodbUri) {
     stores = await openMongoStores(o.mongodbUri);
   } else {
-    stores = await openSqliteStores(o.dataDir);
+    stores = await openSqliteStores(o.dataDir, { log: o.log });
   }
   // The URI may carry credentials: log the backend kind only.
   o.log?.info({ store: stores.kind, ms: Date.now() - started }, 'stores opened');

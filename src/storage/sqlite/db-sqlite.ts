@@ -141,11 +141,16 @@ function migrate(db: Db): void {
   }
 }
 
-export function openDb(file: string, o: { readonly synchronous?: 'FULL' | 'NORMAL' } = {}): Db {
+/**
+ * `autoCheckpoint: false`: this connection never checkpoints the WAL itself; a Checkpointer does it on a
+ * worker thread (checkpointer.ts). Every connection of the file must say so, or its commits still would.
+ */
+export function openDb(file: string, o: { readonly synchronous?: 'FULL' | 'NORMAL'; readonly autoCheckpoint?: boolean } = {}): Db {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
+    if (o.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
     // Concurrent writers (a second process on the same file) wait instead of failing at once.
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
