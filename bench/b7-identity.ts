@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SoapAction } from '../src/ebxml/vocabulary';
 import { continuationMessage, feedMessage, pdqQueryMessage, pixQueryMessage } from '../test/hl7v3/messages';
-import { summariseProfile } from './lib/cpu-profile';
+import { busyStretches, summariseProfile } from './lib/cpu-profile';
 import { buildIdentityDataset, DOMAINS, type IdentityPicks } from './lib/identity-dataset';
 import { PopulationGenerator, type Person } from './lib/identity-population';
 import { closedLoop, devPki, openLoop, type LoadResult } from './lib/load';
@@ -104,6 +104,9 @@ async function printProfiles(dir: string): Promise<void> {
     if (s.totalMs < 500) continue;
     const rows = (hs: typeof s.self) => table(['ms', 'share', 'function'], hs.map((h) => [h.ms, `${(h.share * 100).toFixed(1)}%`, `\`${h.fn}\``]));
     process.stdout.write(`\n### server profile ${f}: ${s.totalMs.toFixed(0)} ms\n\nSelf:\n\n${rows(s.self)}\n\nInclusive:\n\n${rows(s.inclusive)}\n`);
+    const stalls = busyStretches(join(dir, f), 15);
+    const stallRows = stalls.map((b) => [b.atMs.toFixed(0), b.ms.toFixed(1), b.top.map((x) => `${x.fn} (${x.ms.toFixed(1)})`).join('; ')]);
+    process.stdout.write(`\nMain thread busy without a break for ≥ 15 ms (${stalls.length}):\n\n${table(['at ms', 'ms', 'most sampled (ms)'], stallRows)}\n`);
   }
 }
 

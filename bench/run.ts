@@ -12,6 +12,7 @@ const SCRIPTS: Record<string, string> = {
   profile: 'profile-hotspots.ts',
   b7: 'b7-identity.ts',
   threads: 'thread-split.ts',
+  tail: 'open-tail.ts',
 };
 const name = process.argv[2] ?? '';
 const script = SCRIPTS[name];

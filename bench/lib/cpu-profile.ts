@@ -11,6 +11,8 @@ interface ProfileNode {
 }
 
 interface Profile {
+  /** Microseconds on the monotonic clock (the clock of `process.hrtime`). */
+  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
@@ -53,4 +55,72 @@ export function summariseProfile(file: string, top = 25): { totalMs: number; sel
       .slice(0, top)
       .map(([fn, us]) => ({ fn, ms: us / 1000, share: us / total }));
   return { totalMs: total / 1000, self: rank(self), inclusive: rank(incl) };
+}
+
+export interface BusyStretch {
+  /** Milliseconds since the profile started. */
+  readonly atMs: number;
+  /** The same instant on the monotonic clock, in ms (compare with `process.hrtime` of another process). */
+  readonly monoMs: number;
+  readonly ms: number;
+  /** The functions sampled most in the stretch (innermost frame under src/ or node_modules/, else the leaf), with ms. */
+  readonly top: readonly { fn: string; ms: number }[];
+}
+
+/**
+ * Stretches of the main thread that never went idle for `minMs` or longer: what holds the event loop when an
+ * open-loop p99 shows a stall. A sample's time is its delta to the next one; a stretch ends at an `(idle)` sample.
+ */
+export function busyStretches(file: string, minMs = 15, top = 4): BusyStretch[] {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (id: number): string => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      if (/\/(src|node_modules)\//.test(f.url)) return `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*?\/(src|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+    }
+    return byId.get(id)!.callFrame.functionName;
+  };
+  const out: BusyStretch[] = [];
+  let t = 0;
+  let start = -1;
+  let counts = new Map<string, number>();
+  const close = (end: number) => {
+    if (start >= 0 && end - start >= minMs * 1000) {
+      const ranked = [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, us]) => ({ fn, ms: us / 1000 }));
+      out.push({ atMs: start / 1000, monoMs: (p.startTime + start) / 1000, ms: (end - start) / 1000, top: ranked });
+    }
+    start = -1;
+    counts = new Map();
+  };
+  p.samples.forEach((s, i) => {
+    const dt = p.timeDeltas[i + 1] ?? 0;
+    const idle = byId.get(s)!.callFrame.functionName === '(idle)';
+    if (idle) close(t);
+    else {
+      if (start < 0) start = t;
+      const k = label(s);
+      counts.set(k, (counts.get(k) ?? 0) + dt);
+    }
+    t += dt;
+  });
+  close(t);
+  return out;
+}
+
+/**
+ * Gaps of `minMs` or more between two samples (the sampler runs every ~1 ms): the thread was not running at
+ * all, because other threads or the kernel held its core. Monotonic ms of the gap's start, and its length.
+ */
+export function samplerGaps(file: string, minMs = 4): { monoMs: number; ms: number }[] {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const out: { monoMs: number; ms: number }[] = [];
+  let t = p.startTime;
+  for (const dt of p.timeDeltas) {
+    if (dt >= minMs * 1000) out.push({ monoMs: t / 1000, ms: dt / 1000 });
+    t += dt;
+  }
+  return out;
 }

@@ -132,6 +132,8 @@ export async function openLoop(o: {
   warmConnections?: number;
   /** Pause between warming the connections and the first measured request (default 1000 ms). */
   settleMs?: number;
+  /** Hears every answer: its scheduled time on the monotonic clock (ms, as `process.hrtime`) and latency. */
+  trace?: (dueMonoMs: number, ms: number, ok: boolean) => void;
 }): Promise<LoadResult> {
   const url = new URL(o.url);
   const warm = Math.min(o.warmConnections ?? o.maxInFlight, o.maxInFlight);
@@ -146,8 +148,14 @@ export async function openLoop(o: {
   const total = Math.floor(o.rate * o.seconds);
   const cpu0 = process.cpuUsage();
   const start = performance.now();
+  const monoOffset = Number(process.hrtime.bigint() / 1000n) / 1000 - performance.now();
   const pending: Promise<void>[] = [];
   const late: number[] = [];
+  const record = (due: number, ok: boolean) => {
+    const ms = performance.now() - due;
+    samples.push({ ms, ok });
+    o.trace?.(due + monoOffset, ms, ok);
+  };
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / o.rate;
     const wait = due - performance.now();
@@ -155,9 +163,8 @@ export async function openLoop(o: {
     late.push(Math.max(0, performance.now() - due));
     pending.push(
       send(agent, url, o.tls, o.make(i))
-        .then((res) => samples.push({ ms: performance.now() - due, ok: o.check(res.status, res.body) }))
-        .catch(() => samples.push({ ms: performance.now() - due, ok: false }))
-        .then(() => undefined),
+        .then((res) => record(due, o.check(res.status, res.body)))
+        .catch(() => record(due, false)),
     );
   }
   await Promise.all(pending);

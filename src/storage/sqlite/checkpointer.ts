@@ -7,10 +7,17 @@
  *
  * Here the connections of the process run with `wal_autocheckpoint = 0`, and a worker thread with its own
  * connection runs `PRAGMA wal_checkpoint(PASSIVE)` every `intervalMs` while writes keep going. PASSIVE never
- * blocks a writer or a reader; when it has copied the whole WAL, the next writer rewinds the WAL to its start,
- * so the file stays about as large as what is written between two checkpoints. Durability is unchanged:
- * every commit's WAL frames are fsync'ed before it is acknowledged (group-commit.ts), and the checkpoint
- * fsyncs the database file before the WAL can be reused.
+ * blocks a writer or a reader. Durability is unchanged: every commit's WAL frames are fsync'ed before it is
+ * acknowledged (group-commit.ts), and the checkpoint fsyncs the database file before the WAL can be reused.
+ *
+ * Rewinding the WAL. A writer starts the WAL again from its first frame only when the WAL is wholly copied
+ * at the moment its transaction begins. Under steady writes (an audit row per PIX query, every ~1 ms) some
+ * commit always lands while the worker copies and syncs, so its checkpoints never end complete and the WAL
+ * grew without bound: 8.7 MB/s at 1,000 audited queries/s (BENCHMARKS.md, session 5), with reads slowing as
+ * the WAL index grew. So once the WAL holds `restartFrames` or more, the worker's checkpoint is followed by
+ * `finish` on the event loop: a PASSIVE checkpoint on a connection of the process, which copies only what
+ * arrived during the worker's run (a few pages) plus one fsync, and which no commit can interleave with, so the
+ * next writer rewinds. With `journal_size_limit` (db-sqlite.ts) the file shrinks back after a burst.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -46,10 +53,19 @@ export class Checkpointer {
   private running: Promise<CheckpointResult> | undefined;
   private closed = false;
 
-  /** `onError` hears a failed checkpoint (the next one retries); the database stays correct either way. */
+  /**
+   * `onError` hears a failed checkpoint (the next one retries); the database stays correct either way.
+   * `finish` runs a PASSIVE checkpoint on the event loop's own connection (see above), after a worker
+   * checkpoint that found `restartFrames` (default 1,000, SQLite's own auto-checkpoint size) or more.
+   */
   constructor(
     private readonly file: string,
-    private readonly o: { readonly intervalMs?: number; readonly onError?: (message: string) => void } = {},
+    private readonly o: {
+      readonly intervalMs?: number;
+      readonly onError?: (message: string) => void;
+      readonly finish?: () => void;
+      readonly restartFrames?: number;
+    } = {},
   ) {
     this.timer = setInterval(() => void this.checkpoint(), o.intervalMs ?? 200);
     this.timer.unref();
@@ -61,6 +77,7 @@ export class Checkpointer {
     w.unref();
     w.on('message', (m: CheckpointResult & { error?: string }) => {
       if (m.error !== undefined) this.o.onError?.(m.error);
+      else if (m.log >= (this.o.restartFrames ?? 1000)) this.finish();
       this.settle(m.error === undefined ? m : FAILED);
     });
     w.on('error', (err) => {
@@ -70,6 +87,15 @@ export class Checkpointer {
     });
     this.worker = w;
     return w;
+  }
+
+  private finish(): void {
+    if (this.closed || !this.o.finish) return;
+    try {
+      this.o.finish();
+    } catch (err) {
+      this.o.onError?.((err as Error).message);
+    }
   }
 
   private settle(r: CheckpointResult): void {

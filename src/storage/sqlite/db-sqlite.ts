@@ -141,6 +141,8 @@ function migrate(db: Db): void {
   }
 }
 
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 /**
  * `autoCheckpoint: false`: this connection never checkpoints the WAL itself; a Checkpointer does it on a
  * worker thread (checkpointer.ts). Every connection of the file must say so, or its commits still would.
@@ -151,6 +153,8 @@ export function openDb(file: string, o: { readonly synchronous?: 'FULL' | 'NORMA
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
     if (o.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
+    // A WAL that grew in a burst is cut back to this size when it is next rewound (checkpointer.ts).
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     // Concurrent writers (a second process on the same file) wait instead of failing at once.
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');

@@ -26,7 +26,10 @@ export async function openSqliteStores(dataDir: string, o: { readonly log?: Logg
   // process crash, only an OS crash or power loss can drop the latest records. Submissions stay FULL.
   // One fsync per audited request was 18% of a query's main-thread time (BENCHMARKS.md, hot spot 2).
   const auditDb = openDb(file, { synchronous: 'NORMAL', autoCheckpoint: false });
-  const checkpointer = new Checkpointer(file, { onError: (message) => o.log?.warn({ message }, 'WAL checkpoint failed; the next one retries') });
+  const checkpointer = new Checkpointer(file, {
+    onError: (message) => o.log?.warn({ message }, 'WAL checkpoint failed; the next one retries'),
+    finish: () => db.pragma('wal_checkpoint(PASSIVE)'),
+  });
   try {
     const documents = await FileDocumentStore.open(db, join(dataDir, 'documents'));
     return {
