@@ -1,5 +1,5 @@
 /**
- * Where an open-loop tail comes from (B7 PIX at 1000/s, issue 6): the B7 dataset, B7's warm-up (closed c=16),
+ * Where an open-loop tail comes from (B7 PIX at 1000/s, issue 6): the B7 dataset, closed loops (BENCH_WARM, default 16),
  * then BENCH_REPEAT open-loop phases at BENCH_RATE, each reported with its p99 and its clusters of slow answers
  * (over BENCH_SLOW_MS, default 10). With BENCH_CPU_PROF=<dir> the server runs under --cpu-prof and each cluster
  * is shown next to what its main thread did then: stretches it was busy without a break, and gaps where it was
@@ -14,7 +14,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SoapAction } from '../src/ebxml/vocabulary';
 import { pixQueryMessage } from '../test/hl7v3/messages';
-import { busyStretches, samplerGaps, type BusyStretch } from './lib/cpu-profile';
+import { busyStretches, samplerGaps, timeline, type BusyStretch } from './lib/cpu-profile';
 import { buildIdentityDataset } from './lib/identity-dataset';
 import { closedLoop, devPki, openLoop } from './lib/load';
 import { contextLine, pinLoadGenerator, runContext, table } from './lib/report';
@@ -28,6 +28,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 10);
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+/** Closed-loop phases (concurrencies, 8 s each) before the open loop; B7 runs 1,4,16. */
+const WARM = (process.env.BENCH_WARM ?? '16').split(',').map(Number);
 const HEADERS = { 'content-type': 'application/soap+xml; charset=UTF-8' };
 
 interface Cluster {
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   const make = (i: number) => ({ path: '/pix', headers: HEADERS, body: soapEnvelope(SoapAction.iti45, '/pix', pixQueryMessage(ids[(i * 7919) % ids.length]!)) });
   const ok = (status: number, body: string) => status === 200 && body.includes('<queryResponseCode code="OK"/>');
 
-  await closedLoop({ url: server.url, tls, concurrency: 16, seconds: 8, make, check: ok });
+  for (const concurrency of WARM) await closedLoop({ url: server.url, tls, concurrency, seconds: 8, make, check: ok });
   const phases: { p50: number; p99: number; p999: number; cpu: number; late: number; found: Cluster[]; fromMono: number }[] = [];
   for (let r = 0; r < REPEAT; r++) {
     const slow: { due: number; ms: number }[] = [];
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
 
   let busy: BusyStretch[] = [];
   let gaps: { monoMs: number; ms: number }[] = [];
+  let mainProfile: string | undefined;
   if (CPU_PROF) {
     const files = (await readdir(CPU_PROF)).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(CPU_PROF, f));
     // The server's main thread is the profile with the most samples in the phases.
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     if (main) {
       busy = main.b;
       gaps = samplerGaps(main.f, 3);
+      mainProfile = main.f;
     }
   }
   process.stdout.write(`\nOpen loop ${RATE}/s × ${SECONDS} s, ${REPEAT} phases, PIX on ${dataset.persons} persons; ${contextLine(context)}\n\n`);
@@ -101,6 +105,9 @@ async function main(): Promise<void> {
       return [(c.fromMono - p.fromMono).toFixed(0), (c.toMono - c.fromMono).toFixed(0), c.count, c.maxMs, g.join(' ') || '–', b.join(' / ') || '–'];
     });
     process.stdout.write(`\nPhase ${i + 1}, clusters of ≥ 3 slow answers:\n\n${table(['at ms', 'span ms', 'answers', 'worst ms', 'sampler gaps ms', 'main thread busy ≥ 5 ms (most sampled, ms)'], rows)}\n`);
+    // The worst cluster, sample by sample: what the main thread did from 60 ms before it to its end.
+    const worst = [...p.found].sort((a, b) => b.maxMs - a.maxMs)[0];
+    if (mainProfile && worst) process.stdout.write(`\nWorst cluster's main thread (ms): ${timeline(mainProfile, worst.fromMono - 60, worst.toMono)}\n`);
   });
 }
 

@@ -13,6 +13,7 @@ const SCRIPTS: Record<string, string> = {
   b7: 'b7-identity.ts',
   threads: 'thread-split.ts',
   tail: 'open-tail.ts',
+  alloc: 'alloc-profile.ts',
 };
 const name = process.argv[2] ?? '';
 const script = SCRIPTS[name];

@@ -124,3 +124,34 @@ export function samplerGaps(file: string, minMs = 4): { monoMs: number; ms: numb
   }
   return out;
 }
+
+/**
+ * What the thread did between two instants (monotonic ms), as runs of the same innermost src/node_modules
+ * frame (or V8's own: `(garbage collector)`, `(program)`, `(idle)`), with gaps between samples shown as `gap`.
+ */
+export function timeline(file: string, fromMono: number, toMono: number): string {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (id: number): string => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      if (/\/(src|node_modules)\//.test(f.url)) return f.functionName || f.url.replace(/^.*\//, '');
+    }
+    return byId.get(id)!.callFrame.functionName;
+  };
+  const runs: { what: string; ms: number }[] = [];
+  let t = p.startTime;
+  p.samples.forEach((s, i) => {
+    const dt = p.timeDeltas[i + 1] ?? 0;
+    const at = t / 1000;
+    t += dt;
+    if (at < fromMono || at > toMono) return;
+    const what = dt > 3000 ? `${label(s)}+gap` : label(s);
+    const last = runs.at(-1);
+    if (last && last.what === what) last.ms += dt / 1000;
+    else runs.push({ what, ms: dt / 1000 });
+  });
+  return runs.map((r) => `${r.what} ${r.ms.toFixed(1)}`).join(' | ');
+}

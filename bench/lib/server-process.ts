@@ -42,7 +42,10 @@ export function procCpuMs(statPath: string): { userMs: number; sysMs: number } {
 export async function startServerProcess(o: { dataDir: string; env?: Record<string, string>; core?: number; nodeArgs?: readonly string[] }): Promise<ServerProcess> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const root = join(__dirname, '../..');
-  const node = [process.execPath, ...(o.nodeArgs ?? []), '--import', 'tsx', join(root, 'src/main.ts')];
+  // BENCH_NODE_ARGS: node flags for every benchmark's server, e.g. `--trace-gc` (with BENCH_SERVER_STDOUT=1).
+  const envArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // `npm start`'s flags (package.json): V8's background threads sized to the cores the server may use.
+  const node = [process.execPath, '--v8-pool-size=0', ...envArgs, ...(o.nodeArgs ?? []), '--import', 'tsx', join(root, 'src/main.ts')];
   const argv = hasTaskset() && o.core !== undefined ? ['taskset', '-c', String(o.core), ...node] : node;
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: root,
