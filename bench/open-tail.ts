@@ -1,5 +1,6 @@
 /**
- * Where an open-loop tail comes from (B7 PIX at 1000/s, issue 6): the B7 dataset, closed loops (BENCH_WARM, default 16),
+ * Where an open-loop tail comes from (B7 PIX at 1000/s, or BENCH_SCENARIO=feed: B7's ITI-44 mix; issue 6): the B7
+ * dataset, closed loops (BENCH_WARM, default 16),
  * then BENCH_REPEAT open-loop phases at BENCH_RATE, each reported with its p99 and its clusters of slow answers
  * (over BENCH_SLOW_MS, default 10). With BENCH_CPU_PROF=<dir> the server runs under --cpu-prof and each cluster
  * is shown next to what its main thread did then: stretches it was busy without a break, and gaps where it was
@@ -12,14 +13,13 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SoapAction } from '../src/ebxml/vocabulary';
-import { pixQueryMessage } from '../test/hl7v3/messages';
 import { busyStretches, samplerGaps, timeline, type BusyStretch } from './lib/cpu-profile';
+import { ackOk, feedMix, pix, queryOk } from './lib/b7-requests';
 import { buildIdentityDataset } from './lib/identity-dataset';
+import { PopulationGenerator } from './lib/identity-population';
 import { closedLoop, devPki, openLoop } from './lib/load';
 import { contextLine, pinLoadGenerator, runContext, table } from './lib/report';
 import { startServerProcess } from './lib/server-process';
-import { soapEnvelope } from './lib/soap-requests';
 
 const PERSONS = Number(process.env.BENCH_IDENTITIES ?? 100_000);
 const DATA_DIR = process.env.BENCH_DATA_DIR ?? `/var/tmp/tessera-b7-${PERSONS}`;
@@ -30,7 +30,8 @@ const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 10);
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 /** Closed-loop phases (concurrencies, 8 s each) before the open loop; B7 runs 1,4,16. */
 const WARM = (process.env.BENCH_WARM ?? '16').split(',').map(Number);
-const HEADERS = { 'content-type': 'application/soap+xml; charset=UTF-8' };
+/** pix (ITI-45 queries, default) or feed (B7's ITI-44 mix: adds, linking adds, revises, merges). */
+const SCENARIO = process.env.BENCH_SCENARIO ?? 'pix';
 
 interface Cluster {
   readonly fromMono: number;
@@ -60,9 +61,10 @@ async function main(): Promise<void> {
   const dataset = await buildIdentityDataset({ dataDir: DATA_DIR, persons: PERSONS, seed: 7, progress: (l) => process.stderr.write(`${l}\n`) });
   const server = await startServerProcess({ dataDir: DATA_DIR, core: 0, ...(CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] } : {}) });
   const tls = devPki(DATA_DIR);
-  const ids = dataset.picks.pixIds;
-  const make = (i: number) => ({ path: '/pix', headers: HEADERS, body: soapEnvelope(SoapAction.iti45, '/pix', pixQueryMessage(ids[(i * 7919) % ids.length]!)) });
-  const ok = (status: number, body: string) => status === 200 && body.includes('<queryResponseCode code="OK"/>');
+  const feed = feedMix(`t${Date.now().toString(36)}`, dataset.picks, new PopulationGenerator(8));
+  let n = 0; // one id sequence over all phases: every feed add is a new identifier
+  const make = SCENARIO === 'feed' ? () => feed(n++) : (i: number) => pix(i, dataset.picks);
+  const ok = SCENARIO === 'feed' ? ackOk : queryOk;
 
   for (const concurrency of WARM) await closedLoop({ url: server.url, tls, concurrency, seconds: 8, make, check: ok });
   const phases: { p50: number; p99: number; p999: number; cpu: number; late: number; found: Cluster[]; fromMono: number }[] = [];
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
       mainProfile = main.f;
     }
   }
-  process.stdout.write(`\nOpen loop ${RATE}/s × ${SECONDS} s, ${REPEAT} phases, PIX on ${dataset.persons} persons; ${contextLine(context)}\n\n`);
+  process.stdout.write(`\nOpen loop ${RATE}/s × ${SECONDS} s, ${REPEAT} phases, ${SCENARIO} on ${dataset.persons} persons; ${contextLine(context)}\n\n`);
   process.stdout.write(`${table(['phase', 'p50 ms', 'p99 ms', 'p99.9 ms', 'CPU ms/req', 'generator worst lateness ms', `clusters of answers > ${SLOW_MS} ms`], phases.map((p, i) => [i + 1, p.p50, p.p99, p.p999, p.cpu, p.late, p.found.length]))}\n`);
   phases.forEach((p, i) => {
     const rows = p.found.filter((c) => c.count >= 3).map((c) => {
