@@ -57,6 +57,25 @@ export function summariseProfile(file: string, top = 25): { totalMs: number; sel
   return { totalMs: total / 1000, self: rank(self), inclusive: rank(incl) };
 }
 
+/**
+ * A profile with a labeller for its samples: the innermost frame of our code or a dependency (src/ or
+ * node_modules/), named by `name`; else the leaf's own name (`(garbage collector)`, `(program)`, `(idle)`, natives).
+ */
+function sampled(file: string, name: (f: ProfileNode['callFrame']) => string): { p: Profile; label: (id: number) => string } {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (id: number): string => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      if (/\/(src|node_modules)\//.test(f.url)) return name(f);
+    }
+    return byId.get(id)!.callFrame.functionName;
+  };
+  return { p, label };
+}
+
 export interface BusyStretch {
   /** Milliseconds since the profile started. */
   readonly atMs: number;
@@ -72,17 +91,7 @@ export interface BusyStretch {
  * open-loop p99 shows a stall. A sample's time is its delta to the next one; a stretch ends at an `(idle)` sample.
  */
 export function busyStretches(file: string, minMs = 15, top = 4): BusyStretch[] {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const label = (id: number): string => {
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const f = byId.get(cur)!.callFrame;
-      if (/\/(src|node_modules)\//.test(f.url)) return `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*?\/(src|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
-    }
-    return byId.get(id)!.callFrame.functionName;
-  };
+  const { p, label } = sampled(file, (f) => `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*?\/(src|node_modules)\//, '$1/')}:${f.lineNumber + 1}`);
   const out: BusyStretch[] = [];
   let t = 0;
   let start = -1;
@@ -97,11 +106,10 @@ export function busyStretches(file: string, minMs = 15, top = 4): BusyStretch[] 
   };
   p.samples.forEach((s, i) => {
     const dt = p.timeDeltas[i + 1] ?? 0;
-    const idle = byId.get(s)!.callFrame.functionName === '(idle)';
-    if (idle) close(t);
+    const k = label(s);
+    if (k === '(idle)') close(t);
     else {
       if (start < 0) start = t;
-      const k = label(s);
       counts.set(k, (counts.get(k) ?? 0) + dt);
     }
     t += dt;
@@ -130,17 +138,7 @@ export function samplerGaps(file: string, minMs = 4): { monoMs: number; ms: numb
  * frame (or V8's own: `(garbage collector)`, `(program)`, `(idle)`), with gaps between samples shown as `gap`.
  */
 export function timeline(file: string, fromMono: number, toMono: number): string {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const label = (id: number): string => {
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const f = byId.get(cur)!.callFrame;
-      if (/\/(src|node_modules)\//.test(f.url)) return f.functionName || f.url.replace(/^.*\//, '');
-    }
-    return byId.get(id)!.callFrame.functionName;
-  };
+  const { p, label } = sampled(file, (f) => f.functionName || f.url.replace(/^.*\//, ''));
   const runs: { what: string; ms: number }[] = [];
   let t = p.startTime;
   p.samples.forEach((s, i) => {
