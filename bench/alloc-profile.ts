@@ -3,6 +3,7 @@
  * dataset, BENCH_REQUESTS PIX queries sent over mutual TLS keep-alive, under V8's sampling heap profiler
  * counting objects that were collected as well (what the young generation sees). The client shares the
  * process: functions of bench/ and node's http client are listed apart, so the server's share can be read.
+ * BENCH_PROMOTED=1 counts only objects that outlived the young generation.
  *
  *   BENCH_IDENTITIES=1000000 BENCH_DATA_DIR=/var/tmp/b7m npm run bench -- alloc
  */
@@ -21,6 +22,8 @@ import pino from 'pino';
 const PERSONS = Number(process.env.BENCH_IDENTITIES ?? 100_000);
 const DATA_DIR = process.env.BENCH_DATA_DIR ?? `/var/tmp/tessera-b7-${PERSONS}`;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+/** BENCH_PROMOTED=1: count only what outlived the young generation (what the old generation and mark-compacts see). */
+const PROMOTED = process.env.BENCH_PROMOTED === '1';
 
 interface SamplingNode {
   readonly callFrame: { functionName: string; url: string; lineNumber: number };
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
   const session = new Session();
   session.connect();
   await post(session, 'HeapProfiler.enable');
-  await post(session, 'HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await post(session, 'HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !PROMOTED });
   await run(REQUESTS);
   const { profile } = (await post(session, 'HeapProfiler.stopSampling')) as { profile: { head: SamplingNode } };
   session.disconnect();
@@ -87,7 +90,8 @@ async function main(): Promise<void> {
   };
   walk(profile.head, false);
   const server_ = total - client;
-  process.stdout.write(`\n${REQUESTS} PIX queries: ${(total / REQUESTS / 1024).toFixed(0)} KB allocated per request in this process, of which the server (stacks not through bench/ or the http client) ${(server_ / REQUESTS / 1024).toFixed(0)} KB\n\n| KB/request | function |\n|---|---|\n`);
+  const what = PROMOTED ? 'outliving the young generation' : 'allocated';
+  process.stdout.write(`\n${REQUESTS} PIX queries: ${(total / REQUESTS / 1024).toFixed(1)} KB ${what} per request in this process, of which the server (stacks not through bench/ or the http client) ${(server_ / REQUESTS / 1024).toFixed(1)} KB\n\n| KB/request | function |\n|---|---|\n`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`| ${(v / REQUESTS / 1024).toFixed(1)} | \`${k}\` |\n`);
 }
 
