@@ -10,14 +10,12 @@
 import https from 'node:https';
 import { Session } from 'node:inspector';
 import { mkdir } from 'node:fs/promises';
-import { SoapAction } from '../src/ebxml/vocabulary';
-import { pixQueryMessage } from '../test/hl7v3/messages';
+import pino from 'pino';
 import { loadConfig } from '../src/config/load-config';
 import { startTessera } from '../src/app/start-server';
+import { pix } from './lib/b7-requests';
 import { buildIdentityDataset } from './lib/identity-dataset';
-import { devPki } from './lib/load';
-import { soapEnvelope } from './lib/soap-requests';
-import pino from 'pino';
+import { devPki, send } from './lib/load';
 
 const PERSONS = Number(process.env.BENCH_IDENTITIES ?? 100_000);
 const DATA_DIR = process.env.BENCH_DATA_DIR ?? `/var/tmp/tessera-b7-${PERSONS}`;
@@ -34,18 +32,6 @@ interface SamplingNode {
 const post = (s: Session, method: string, params?: object): Promise<any> =>
   new Promise((resolve, reject) => s.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))));
 
-function send(agent: https.Agent, url: URL, tls: ReturnType<typeof devPki>, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = https.request({ host: url.hostname, port: url.port, path: '/pix', method: 'POST', agent, ...tls, headers: { 'content-type': 'application/soap+xml; charset=UTF-8' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function main(): Promise<void> {
   await mkdir(DATA_DIR, { recursive: true });
   const dataset = await buildIdentityDataset({ dataDir: DATA_DIR, persons: PERSONS, seed: 7, progress: (l) => process.stderr.write(`${l}\n`) });
@@ -54,10 +40,8 @@ async function main(): Promise<void> {
   const url = new URL(server.url);
   const tls = devPki(DATA_DIR);
   const agent = new https.Agent({ keepAlive: true, maxSockets: 4 });
-  const ids = dataset.picks.pixIds;
-  const body = (i: number) => soapEnvelope(SoapAction.iti45, '/pix', pixQueryMessage(ids[(i * 7919) % ids.length]!));
   const run = async (n: number) => {
-    for (let i = 0; i < n; i += 4) await Promise.all([0, 1, 2, 3].map((k) => send(agent, url, tls, body(i + k))));
+    for (let i = 0; i < n; i += 4) await Promise.all([0, 1, 2, 3].map((k) => send(agent, url, tls, pix(i + k, dataset.picks))));
   };
   await run(2000); // warm: JIT, statements, connections
 

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   let mainProfile: string | undefined;
   if (CPU_PROF) {
     const files = (await readdir(CPU_PROF)).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(CPU_PROF, f));
-    // The server's main thread is the profile with the most samples in the phases.
+    // The server's main thread: the profile with the most busy stretches (the worker's and the loader's have few).
     const main = files.map((f) => ({ f, b: busyStretches(f, 5) })).sort((a, b) => b.b.length - a.b.length)[0];
     if (main) {
       busy = main.b;

@@ -46,7 +46,8 @@ export interface LoadResult {
 export type RequestFactory = (i: number) => { path: string; body: string | Buffer; headers: Record<string, string> };
 export type Check = (status: number, body: string) => boolean;
 
-function send(agent: https.Agent, url: URL, tls: Tls, r: ReturnType<RequestFactory>): Promise<{ status: number; body: string }> {
+/** One request on `agent` (keep-alive), its status and body text. */
+export function send(agent: https.Agent, url: URL, tls: Tls, r: ReturnType<RequestFactory>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       { host: url.hostname, port: url.port, path: r.path, method: 'POST', agent, ...tls, headers: r.headers },
