@@ -57,12 +57,19 @@ export function summariseProfile(file: string, top = 25): { totalMs: number; sel
   return { totalMs: total / 1000, self: rank(self), inclusive: rank(incl) };
 }
 
+/** The last profile read, kept: the tail tool asks for stretches, gaps and timelines of one file (tens of MB). */
+let lastParsed: { file: string; p: Profile } | undefined;
+function parsed(file: string): Profile {
+  if (lastParsed?.file !== file) lastParsed = { file, p: JSON.parse(readFileSync(file, 'utf8')) as Profile };
+  return lastParsed.p;
+}
+
 /**
  * A profile with a labeller for its samples: the innermost frame of our code or a dependency (src/ or
  * node_modules/), named by `name`; else the leaf's own name (`(garbage collector)`, `(program)`, `(idle)`, natives).
  */
 function sampled(file: string, name: (f: ProfileNode['callFrame']) => string): { p: Profile; label: (id: number) => string } {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const p = parsed(file);
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -123,7 +130,7 @@ export function busyStretches(file: string, minMs = 15, top = 4): BusyStretch[] 
  * all, because other threads or the kernel held its core. Monotonic ms of the gap's start, and its length.
  */
 export function samplerGaps(file: string, minMs = 4): { monoMs: number; ms: number }[] {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const p = parsed(file);
   const out: { monoMs: number; ms: number }[] = [];
   let t = p.startTime;
   for (const dt of p.timeDeltas) {

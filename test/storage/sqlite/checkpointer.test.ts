@@ -51,10 +51,11 @@ describe('SQLite WAL checkpointer', () => {
     const logs: number[] = [];
     let writing = true;
     let commits = 0;
+    let last: Promise<void> = Promise.resolve();
     // One audit transaction per event-loop turn: some commit always lands while the worker copies.
     const write = () => {
       if (!writing) return;
-      void s.audit.append(record).then(() => commits++);
+      last = s.audit.append(record).then(() => void commits++);
       setImmediate(write);
     };
     write();
@@ -65,6 +66,7 @@ describe('SQLite WAL checkpointer', () => {
       }
     } finally {
       writing = false;
+      await last; // the store closes after the test: no append may still be queued then
     }
     expect(commits, 'commits went on throughout').to.be.greaterThan(1000);
     // Without a rewind the WAL only grows, and every checkpoint reports more frames than the one before.
